@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Builds once when out/ is missing or older than the sources, so `npm run gateway` just works.
+'use strict'
+const { execSync } = require('node:child_process')
+const fs = require('node:fs')
+const path = require('node:path')
+
+const root = path.join(__dirname, '..')
+const built = path.join(root, 'out', 'main', 'cli.js')
+
+function newestSource(dir) {
+  let newest = 0
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    const time = entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs
+    if (time > newest) newest = time
+  }
+  return newest
+}
+
+const stale = !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource(path.join(root, 'src'))
+if (stale) execSync('npm run --silent build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })

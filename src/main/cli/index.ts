@@ -1,0 +1,35 @@
+import { runGatewayCli } from '../../gateway/cli'
+import { runTokenCli } from './token'
+import { runWatchCli } from './watch'
+
+const USAGE = `usage: nebula-desktop <command> [options]
+
+commands:
+  gateway   run the bundled local Nebula gateway (HTTP + WebSocket)
+  watch     follow a Nebula server headlessly and print states, messages and alerts
+  token     set, inspect or delete the token kept in the OS keychain
+
+Run \`nebula-desktop <command> --help\` for a command's options.
+`
+
+/** Runs one subcommand and resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'gateway':
+      return runGatewayCli(rest)
+    case 'watch':
+      return runWatchCli(rest)
+    case 'token':
+      return runTokenCli(rest)
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE)
+      return command === undefined ? 2 : 0
+    default:
+      process.stderr.write(`nebula-desktop: unknown command "${command}"\n${USAGE}`)
+      return 2
+  }
+}

@@ -1,0 +1,119 @@
+import type { z } from 'zod'
+import {
+  BatchFrameSchema,
+  CLIENT_MESSAGE_TYPES,
+  ClientMessageSchema,
+  SERVER_MESSAGE_TYPES,
+  ServerMessageSchema
+} from './messages'
+import type { ClientMessage, ServerMessage } from './messages'
+
+/** Why a frame (or one entry of a batch) was rejected. */
+export type RejectReason = 'malformed_json' | 'not_an_object' | 'unknown_type' | 'invalid'
+
+export interface Rejected {
+  reason: RejectReason
+  /** The `type` field when there was one, for reporting. */
+  type?: string
+  /** A short human-readable description; never contains the frame itself. */
+  detail: string
+}
+
+export interface DecodedFrame<M> {
+  messages: M[]
+  rejected: Rejected[]
+}
+
+/** Largest frame text the decoders look at; the transports enforce their own byte limits too. */
+export const MAX_FRAME_CHARS = 1024 * 1024
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0]
+  if (!issue) return 'invalid message'
+  const path = issue.path.length ? issue.path.join('.') : '(root)'
+  return `${path}: ${issue.message}`
+}
+
+function classify<M>(
+  value: unknown,
+  schema: z.ZodType<M>,
+  knownTypes: readonly string[]
+): { ok: true; message: M } | { ok: false; rejected: Rejected } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return {
+      ok: false,
+      rejected: { reason: 'not_an_object', detail: 'message is not a JSON object' }
+    }
+  }
+  const type = (value as { type?: unknown }).type
+  if (typeof type !== 'string') {
+    return { ok: false, rejected: { reason: 'invalid', detail: 'message has no string "type"' } }
+  }
+  if (!knownTypes.includes(type)) {
+    return {
+      ok: false,
+      rejected: {
+        reason: 'unknown_type',
+        type,
+        detail: `unknown message type "${type.slice(0, 64)}"`
+      }
+    }
+  }
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) {
+    return {
+      ok: false,
+      rejected: { reason: 'invalid', type, detail: `${type}: ${describe(parsed.error)}` }
+    }
+  }
+  return { ok: true, message: parsed.data }
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; rejected: Rejected } {
+  if (text.length > MAX_FRAME_CHARS) {
+    return {
+      ok: false,
+      rejected: { reason: 'invalid', detail: `frame larger than ${MAX_FRAME_CHARS} characters` }
+    }
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown }
+  } catch {
+    return { ok: false, rejected: { reason: 'malformed_json', detail: 'frame is not valid JSON' } }
+  }
+}
+
+/** Parses and validates one server frame; a `batch` is unwrapped. Never throws. */
+export function decodeServerFrame(text: string): DecodedFrame<ServerMessage> {
+  const json = parseJson(text)
+  if (!json.ok) return { messages: [], rejected: [json.rejected] }
+  const batch = BatchFrameSchema.safeParse(json.value)
+  const entries = batch.success ? batch.data.messages : [json.value]
+  const out: DecodedFrame<ServerMessage> = { messages: [], rejected: [] }
+  for (const entry of entries) {
+    const result = classify(
+      entry,
+      ServerMessageSchema as z.ZodType<ServerMessage>,
+      SERVER_MESSAGE_TYPES
+    )
+    if (result.ok) out.messages.push(result.message)
+    else out.rejected.push(result.rejected)
+  }
+  return out
+}
+
+/** Parses and validates one client frame (the gateway's inbound side). Never throws. */
+export function decodeClientFrame(
+  text: string
+): { ok: true; message: ClientMessage } | { ok: false; rejected: Rejected; requestId?: string } {
+  const json = parseJson(text)
+  if (!json.ok) return json
+  const result = classify(
+    json.value,
+    ClientMessageSchema as z.ZodType<ClientMessage>,
+    CLIENT_MESSAGE_TYPES
+  )
+  if (result.ok) return result
+  const requestId = (json.value as { request_id?: unknown } | null)?.request_id
+  return typeof requestId === 'string' ? { ...result, requestId } : result
+}

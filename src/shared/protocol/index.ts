@@ -1,0 +1,6 @@
+export * from './codes'
+export * from './decode'
+export * from './entities'
+export * from './messages'
+export * from './rest'
+export * from './status'

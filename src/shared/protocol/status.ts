@@ -1,0 +1,32 @@
+/** Execution statuses the protocol knows; servers may send others, which are kept as-is. */
+export const KNOWN_EXECUTION_STATUSES = [
+  'created',
+  'pending',
+  'running',
+  'paused',
+  'cancelling',
+  'completed',
+  'failed',
+  'cancelled',
+  'timed_out'
+] as const
+
+export type KnownExecutionStatus = (typeof KNOWN_EXECUTION_STATUSES)[number]
+
+const TERMINAL = new Set<string>(['completed', 'failed', 'cancelled', 'timed_out'])
+const FAILURE = new Set<string>(['failed', 'timed_out'])
+
+/** True when an execution in this status will not change again. */
+export function isTerminalStatus(status: string): boolean {
+  return TERMINAL.has(status)
+}
+
+/** True for the statuses that must raise an alert (`failed`, `timed_out`). */
+export function isFailureStatus(status: string): boolean {
+  return FAILURE.has(status)
+}
+
+/** True for a status this client knows by name (unknown ones are still accepted). */
+export function isKnownStatus(status: string): status is KnownExecutionStatus {
+  return (KNOWN_EXECUTION_STATUSES as readonly string[]).includes(status)
+}
