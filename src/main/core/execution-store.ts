@@ -102,14 +102,16 @@ export class ExecutionStore {
 
   private evict(): void {
     if (this.executions.size <= this.limits.maxExecutions) return
+    // Evict down to 90% in one pass, so the scan is amortised over many inserts.
+    const target = Math.floor(this.limits.maxExecutions * 0.9)
     // Oldest terminal executions go first; open ones are still being watched.
     for (const [id, execution] of this.executions) {
-      if (this.executions.size <= this.limits.maxExecutions) break
+      if (this.executions.size <= target) break
       if (isTerminalStatus(execution.status)) this.forget(id)
     }
     // Everything open and still too many: drop the oldest regardless, memory must stay bounded.
     for (const id of this.executions.keys()) {
-      if (this.executions.size <= this.limits.maxExecutions) break
+      if (this.executions.size <= target) break
       this.forget(id)
     }
   }
