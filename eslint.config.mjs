@@ -35,6 +35,12 @@ export default tseslint.config(
     }
   },
   {
+    // The CLI launcher and build scripts are plain CommonJS run by Node.
+    files: ['bin/**/*.js', 'scripts/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
+  {
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -18,5 +18,6 @@ function newestSource(dir) {
   return newest
 }
 
-const stale = !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource(path.join(root, 'src'))
+const stale =
+  !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource(path.join(root, 'src'))
 if (stale) execSync('npm run --silent build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })

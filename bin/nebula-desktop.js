@@ -15,6 +15,8 @@ require(cli)
     process.exitCode = code
   })
   .catch((error) => {
-    process.stderr.write(`nebula-desktop: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.stderr.write(
+      `nebula-desktop: ${error instanceof Error ? error.message : String(error)}\n`
+    )
     process.exitCode = 1
   })

@@ -9,6 +9,12 @@ const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' })
 
 let code = run('npm', ['run', '--silent', 'build'])
 if (code === 0) {
-  code = run('bash', [path.join(__dirname, 'with-keyring.sh'), 'npx', 'vitest', 'run', ...process.argv.slice(2)])
+  code = run('bash', [
+    path.join(__dirname, 'with-keyring.sh'),
+    'npx',
+    'vitest',
+    'run',
+    ...process.argv.slice(2)
+  ])
 }
 process.exit(code)

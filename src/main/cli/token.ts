@@ -97,7 +97,7 @@ export async function runTokenCli(argv: string[], io: Partial<TokenCliIo> = {}):
         const inspection = inspectJwt(token)
         if (!inspection.ok) {
           stderr.write(
-            `warning: the token is not a JWT (${inspection.error}); it is stored as an opaque token and its expiry is unknown\n`
+            `warning: ${inspection.error}; storing it as an opaque token whose expiry is unknown\n`
           )
         } else if (inspection.claims.exp && inspection.claims.exp.getTime() <= now()) {
           stderr.write(
@@ -248,6 +248,8 @@ async function readAll(stdin: NodeJS.ReadableStream): Promise<string> {
 
 /** One line from a terminal with echo off (raw mode), so the token is never shown. */
 function readHiddenLine(stdin: TokenCliIo['stdin'], stderr: TokenCliIo['stderr']): Promise<string> {
+  // Echo off before the prompt appears, so nothing typed after it can be echoed.
+  stdin.setRawMode?.(true)
   stderr.write('Token (input hidden; press Enter when done): ')
   return new Promise((resolve, reject) => {
     let line = ''
@@ -269,7 +271,6 @@ function readHiddenLine(stdin: TokenCliIo['stdin'], stderr: TokenCliIo['stderr']
         }
       }
     }
-    stdin.setRawMode?.(true)
     stdin.on('data', onData)
     stdin.resume()
   })

@@ -1,9 +1,9 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { Gateway } from '../../gateway'
-import { startGateway } from '../../gateway'
 import { KNOWN_RESOURCES } from '../../shared/protocol'
+import { startLocalServer } from '../core/local-server'
+import type { LocalServer } from '../core/local-server'
 import { describeError } from '../core/redact'
 import { ServerUrlError, resolveServerEndpoints } from '../core/server-url'
 import { MonitorSession } from '../core/session'
@@ -162,8 +162,11 @@ async function readStdin(): Promise<string> {
 }
 
 /** Where the token comes from; resolves to null for "none found" and throws usage errors. */
-async function resolveToken(args: WatchArgs, gateway: Gateway | undefined): Promise<string | null> {
-  if (gateway) return gateway.mintToken({ sub: 'local-watch' })
+async function resolveToken(
+  args: WatchArgs,
+  local: LocalServer | undefined
+): Promise<string | null> {
+  if (local) return local.token
   if (args.tokenEnv !== undefined) {
     const token = process.env[args.tokenEnv]?.trim()
     if (!token) throw new UsageError(`environment variable ${args.tokenEnv} is empty or not set`)
@@ -193,16 +196,16 @@ export async function runWatchCli(argv: string[]): Promise<number> {
   const diag = (line: string): void => {
     process.stderr.write(`nebula-desktop watch: ${line}\n`)
   }
-  let gateway: Gateway | undefined
+  let local: LocalServer | undefined
   let token: string | null
   try {
     if (args.local) {
-      gateway = await startGateway({ port: 0 })
-      diag(`local gateway on ${gateway.url}`)
+      local = await startLocalServer({ subject: 'local-watch' })
+      diag(`local gateway on ${local.url}`)
     }
-    token = await resolveToken(args, gateway)
+    token = await resolveToken(args, local)
   } catch (error) {
-    await gateway?.close()
+    await local?.close()
     if (error instanceof UsageError) {
       diag(error.message)
       return WATCH_EXIT.usage
@@ -221,7 +224,7 @@ export async function runWatchCli(argv: string[]): Promise<number> {
     return WATCH_EXIT.auth
   }
   const session = new MonitorSession({
-    server: gateway?.url ?? args.server!,
+    server: local?.url ?? args.server!,
     profile: args.profile,
     getToken: () => token,
     stateDir: args.stateDir,
@@ -247,7 +250,7 @@ export async function runWatchCli(argv: string[]): Promise<number> {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
       session.close()
-      void (gateway?.close() ?? Promise.resolve()).finally(() => resolve(code))
+      void (local?.close() ?? Promise.resolve()).finally(() => resolve(code))
     }
     const onSignal = (): void => finish(WATCH_EXIT.ok)
     process.on('SIGINT', onSignal)

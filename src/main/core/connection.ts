@@ -79,7 +79,10 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
   private readonly outbox: Outbox
   private current: Attempt | undefined
   private retryTimer: NodeJS.Timeout | undefined
+  /** Ends since the last stable connection: drives the backoff delay. */
   private failures = 0
+  /** Attempts in a row that never opened: decides when to give up the fast loop. */
+  private unopened = 0
   private token: string | null = null
   private status: ConnectionState = { state: 'closed' }
   private started = false
@@ -116,7 +119,7 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
   nudge(): void {
     const { state } = this.status
     if (state !== 'reconnecting' && state !== 'offline') return
-    if (state === 'offline') this.failures = 0
+    if (state === 'offline') this.failures = this.unopened = 0
     this.clearRetry()
     void this.connect()
   }
@@ -124,7 +127,7 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
   /** The token changed (set, refreshed or deleted): reconnect with the new one. */
   tokenChanged(): void {
     if (!this.started) return
-    this.failures = 0
+    this.failures = this.unopened = 0
     this.clearRetry()
     this.dropCurrent(CloseCode.Normal, 'token changed')
     void this.connect()
@@ -194,7 +197,7 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
         maxPayload: 16 * 1024 * 1024
       })
     } catch (error) {
-      this.handleEnd(undefined, undefined, describeError(error, this.secrets()))
+      this.handleEnd(undefined, undefined, describeError(error, this.secrets()), false)
       return
     }
     const attempt: Attempt = { ws, opened: false, ended: false }
@@ -225,6 +228,7 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
     if (attempt !== this.current || attempt.ended) return
     clearTimeout(attempt.connectTimer)
     attempt.opened = true
+    this.unopened = 0
     if (this.options.authMethod === 'message' && this.token) {
       this.outbox.enqueue({ type: 'authenticate', token: this.token }, Priority.Control)
     }
@@ -300,13 +304,14 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
     // Subscriptions and heartbeats are re-derived on the next socket; commands wait.
     this.outbox.discard((m) => m.type !== 'execute_workflow')
     if (!this.started) return
-    this.handleEnd(code, httpStatus, redact(reason, this.secrets()))
+    this.handleEnd(code, httpStatus, redact(reason, this.secrets()), attempt.opened)
   }
 
   private handleEnd(
     code: number | undefined,
     httpStatus: number | undefined,
-    reason: string
+    reason: string,
+    opened: boolean
   ): void {
     const verdict = classifyEnd(code, httpStatus)
     const detail = {
@@ -323,7 +328,10 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
       return
     }
     this.failures++
-    if (this.failures >= this.backoff.maxFastAttempts) {
+    // A socket that opened is not a failed attempt: a server restarting again and again is
+    // followed with backoff, never given up on; only attempts that never open count here.
+    if (!opened) this.unopened++
+    if (this.unopened >= this.backoff.maxFastAttempts) {
       this.scheduleRetry(this.backoff.slowRetryMs, {
         state: 'offline',
         attempt: this.failures,

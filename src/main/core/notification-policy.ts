@@ -17,15 +17,17 @@ import type { ExecutionTransition } from './alert-policy'
 //  2. Do-not-disturb until T: while now < T, each alert is tallied instead of notified. When
 //     do-not-disturb ends (the first call at or after T, or `setDoNotDisturb(null)`), one
 //     `dnd_summary` lists what was suppressed, if anything was.
-//  3. Bursts, per workflow: the first failure opens a window of `burstWindowMs` (10 s). The first
-//     `burstThreshold` (3) failures in the window are notified one by one; the rest are held and
-//     folded into ONE `failure_group` notice emitted when the window closes. So more than 3
-//     failures within 10 s give 3 single notices plus 1 grouped notice, never a storm.
-//     A storm that goes on is kept folded: when a window closed with held failures and the
-//     workflow fails again within `burstWindowMs` of that close, the new window notifies
-//     nothing individually, so a sustained storm yields one grouped notice per window.
-//     Windows run on arrival time (`now`), not on the executions' own timestamps, because
-//     failures found by reconciliation after an outage arrive together but happened earlier.
+//  3. Bursts, per workflow: at most `burstThreshold` (3) failures are notified one by one
+//     within any `burstWindowMs` (10 s, sliding). A failure beyond that opens a group that
+//     collects it and every further failure of the workflow until the window that began with
+//     the oldest of those single notices closes; then ONE `failure_group` notice carries them
+//     all. So 5 failures within 10 s give 3 single notices and, when those 10 s are over, 1
+//     grouped notice for the other 2; never a storm.
+//     A storm that goes on stays folded: if the workflow fails again within `burstWindowMs`
+//     after a group closed, no single notice is sent; a new group collects for `burstWindowMs`.
+//     A sustained storm thus yields one grouped notice per 10 s.
+//     Time is arrival time (`now`), not the executions' own timestamps, because failures found
+//     by reconciliation after an outage arrive together but happened earlier.
 //  4. Recovered (option, on by default): when an execution of a workflow whose last seen outcome
 //     was a failure completes, one `recovered` notice (suppressed by mute and do-not-disturb).
 //     A held group of that workflow is flushed first, so the order stays truthful.
@@ -89,15 +91,23 @@ class FailureTally {
   }
 }
 
-interface BurstWindow {
+/** Failures held for one grouped notice. */
+interface FailureGroup {
+  closesAt: number
+  /** True when single notices of the same burst came first (the title then says "more"). */
+  afterSingles: boolean
+  held: FailureTally
+}
+
+/** Burst state of one workflow; dropped once nothing in it matters any more. */
+interface WorkflowBurst {
   workflowId: string
   workflowName: string
-  closesAt: number
-  /** Failures notified one by one so far in this window. */
-  individual: number
-  /** How many may still be notified individually in this window. */
-  allowance: number
-  held: FailureTally
+  /** When the single notices of the last `burstWindowMs` went out, oldest first. */
+  singles: number[]
+  group: FailureGroup | undefined
+  /** A group closed before this time: the storm is still on, no single notices. */
+  stormUntil: number
 }
 
 /** Decides notifications from alerts and completions; see the rules above. */
@@ -107,9 +117,7 @@ export class NotificationPolicy {
   private readonly notifyRecovered: boolean
   private readonly workflowMemory: number
   private readonly muted: Set<string>
-  private readonly windows = new Map<string, BurstWindow>()
-  /** Workflow id -> when its last window closed with held failures (the storm goes on until then + window). */
-  private readonly storms = new Map<string, number>()
+  private readonly bursts = new Map<string, WorkflowBurst>()
   /** Workflows whose last seen outcome was a failure, least recent first. */
   private readonly lastFailed = new Map<string, string>()
   private dndUntil: number | undefined
@@ -132,27 +140,34 @@ export class NotificationPolicy {
       this.dndTally.add(alert)
       return out
     }
-    let window = this.windows.get(alert.workflow_id)
-    if (!window) {
-      const stormEnd = this.storms.get(alert.workflow_id)
-      const storming = stormEnd !== undefined && now < stormEnd
-      this.storms.delete(alert.workflow_id)
-      window = {
+    let burst = this.bursts.get(alert.workflow_id)
+    if (!burst) {
+      burst = {
         workflowId: alert.workflow_id,
         workflowName: alert.workflow_name,
-        closesAt: now + this.burstWindowMs,
-        individual: 0,
-        allowance: storming ? 0 : this.burstThreshold,
+        singles: [],
+        group: undefined,
+        stormUntil: Number.NEGATIVE_INFINITY
+      }
+      this.bursts.set(alert.workflow_id, burst)
+    }
+    burst.workflowName = alert.workflow_name
+    burst.singles = burst.singles.filter((at) => at > now - this.burstWindowMs)
+    if (!burst.group) {
+      const storming = now < burst.stormUntil
+      if (!storming && burst.singles.length < this.burstThreshold) {
+        burst.singles.push(now)
+        out.push(failureNotification(alert, now))
+        return out
+      }
+      burst.group = {
+        // Singles in the window: the group closes when the window of the oldest one does.
+        closesAt: (storming ? now : (burst.singles[0] ?? now)) + this.burstWindowMs,
+        afterSingles: !storming && burst.singles.length > 0,
         held: new FailureTally()
       }
-      this.windows.set(alert.workflow_id, window)
     }
-    if (window.individual < window.allowance) {
-      window.individual += 1
-      out.push(failureNotification(alert, now))
-    } else {
-      window.held.add(alert)
-    }
+    burst.group.held.add(alert)
     return out
   }
 
@@ -166,12 +181,11 @@ export class NotificationPolicy {
     const workflowName =
       transition.workflowName || execution.workflow_name || this.lastFailed.get(workflowId)!
     this.rememberOutcome(workflowId, workflowName, false)
-    const window = this.windows.get(workflowId)
-    if (window) {
-      this.windows.delete(workflowId)
-      this.closeWindow(window, now, out)
+    const burst = this.bursts.get(workflowId)
+    if (burst) {
+      if (burst.group) this.closeGroup(burst, now, out, now)
+      burst.stormUntil = Number.NEGATIVE_INFINITY
     }
-    this.storms.delete(workflowId)
     if (!this.notifyRecovered || this.muted.has(workflowId) || this.dndActive(now)) return out
     out.push({
       kind: 'recovered',
@@ -207,22 +221,28 @@ export class NotificationPolicy {
   tick(now: number): Notification[] {
     const out: Notification[] = []
     for (;;) {
-      let due: BurstWindow | undefined
-      for (const window of this.windows.values()) {
-        if (window.closesAt <= now && (!due || window.closesAt < due.closesAt)) due = window
+      let due: WorkflowBurst | undefined
+      for (const burst of this.bursts.values()) {
+        const closesAt = burst.group?.closesAt
+        if (closesAt !== undefined && closesAt <= now && (!due || closesAt < due.group!.closesAt)) {
+          due = burst
+        }
       }
       const dndEnds =
         this.dndUntil !== undefined && this.dndUntil <= now ? this.dndUntil : undefined
-      if (dndEnds !== undefined && (!due || dndEnds <= due.closesAt)) {
+      if (dndEnds !== undefined && (!due || dndEnds <= due.group!.closesAt)) {
         this.endDoNotDisturb(now, out)
         continue
       }
       if (!due) break
-      this.windows.delete(due.workflowId)
-      this.closeWindow(due, now, out, due.closesAt)
+      this.closeGroup(due, now, out, due.group!.closesAt)
     }
-    for (const [workflowId, stormEnd] of this.storms) {
-      if (stormEnd <= now) this.storms.delete(workflowId)
+    // Forget workflows whose burst state no longer matters.
+    for (const [workflowId, burst] of this.bursts) {
+      const lastSingle = burst.singles[burst.singles.length - 1] ?? Number.NEGATIVE_INFINITY
+      if (!burst.group && burst.stormUntil <= now && lastSingle <= now - this.burstWindowMs) {
+        this.bursts.delete(workflowId)
+      }
     }
     return out
   }
@@ -230,8 +250,8 @@ export class NotificationPolicy {
   /** When `tick` next has something to flush, or undefined when nothing is pending. */
   nextTickAt(): number | undefined {
     let next = this.dndUntil
-    for (const window of this.windows.values()) {
-      if (next === undefined || window.closesAt < next) next = window.closesAt
+    for (const { group } of this.bursts.values()) {
+      if (group && (next === undefined || group.closesAt < next)) next = group.closesAt
     }
     return next
   }
@@ -276,27 +296,32 @@ export class NotificationPolicy {
     return this.dndUntil !== undefined && now < this.dndUntil
   }
 
-  /** Emits a window's held failures as one group (or tallies them under do-not-disturb). */
-  private closeWindow(window: BurstWindow, now: number, out: Notification[], closedAt = now): void {
-    const { held } = window
-    if (held.count === 0) return
-    this.storms.set(window.workflowId, closedAt + this.burstWindowMs)
-    if (this.muted.has(window.workflowId)) return
+  /** Emits a group's held failures as one notice (or tallies them under do-not-disturb). */
+  private closeGroup(
+    burst: WorkflowBurst,
+    now: number,
+    out: Notification[],
+    closedAt: number
+  ): void {
+    const group = burst.group
+    if (!group) return
+    burst.group = undefined
+    burst.stormUntil = closedAt + this.burstWindowMs
+    const { held } = group
+    if (this.muted.has(burst.workflowId)) return
     if (this.dndActive(closedAt)) {
-      // Held failures of a window that closes during do-not-disturb join its summary.
+      // Held failures of a group that closes during do-not-disturb join its summary.
       this.dndTally.merge(held)
       return
     }
     const seconds = Math.round(this.burstWindowMs / 1000)
+    const failures = `${held.count} ${group.afterSingles ? 'more ' : ''}${plural(held.count, 'failure')}`
     out.push({
       kind: 'failure_group',
-      title:
-        window.individual > 0
-          ? `${window.workflowName}: ${held.count} more ${plural(held.count, 'failure')}`
-          : `${window.workflowName}: ${held.count} ${plural(held.count, 'failure')}`,
-      body: `${held.count} ${plural(held.count, 'execution')} of ${window.workflowName} failed within ${seconds} s.`,
-      workflow_id: window.workflowId,
-      workflow_name: window.workflowName,
+      title: `${burst.workflowName}: ${failures}`,
+      body: `${held.count} ${plural(held.count, 'execution')} of ${burst.workflowName} failed within ${seconds} s.`,
+      workflow_id: burst.workflowId,
+      workflow_name: burst.workflowName,
       execution_ids: [...held.ids],
       count: held.count,
       at: iso(now)

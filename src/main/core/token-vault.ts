@@ -131,12 +131,21 @@ export function loadKeytarBackend(platform: NodeJS.Platform = process.platform):
       deletePassword: (service, account) => keytar.deletePassword(service, account)
     }
   } catch (error) {
-    throw new KeychainUnavailableError(
-      'the keytar native module could not be loaded',
-      `reinstall or rebuild it (npm rebuild keytar)${platform === 'linux' ? ', with libsecret-1-0 installed' : ''}`,
-      shorten(messageOf(error))
-    )
+    throw keychainModuleUnavailable(error, platform)
   }
+}
+
+/** The error for a keychain module that cannot be loaded (missing or built for another runtime). */
+export function keychainModuleUnavailable(
+  error: unknown,
+  platform: NodeJS.Platform = process.platform
+): KeychainUnavailableError {
+  if (error instanceof KeychainUnavailableError) return error
+  return new KeychainUnavailableError(
+    'the keytar native module could not be loaded',
+    `reinstall or rebuild it (npm rebuild keytar)${platform === 'linux' ? ', with libsecret-1-0 installed' : ''}`,
+    shorten(messageOf(error))
+  )
 }
 
 /** Explains a keychain library failure as a KeychainUnavailableError that names the fix. */
@@ -258,7 +267,13 @@ export class TokenVault {
   ): Promise<T> {
     if (this.failure) return inMemory()
     try {
-      this.backend ??= this.loadBackend()
+      if (!this.backend) {
+        try {
+          this.backend = this.loadBackend()
+        } catch (error) {
+          throw keychainModuleUnavailable(error, this.platform)
+        }
+      }
       return await withTimeout(onKeychain(this.backend), this.timeoutMs)
     } catch (error) {
       const unavailable = keychainUnavailable(error, this.platform, secret)
@@ -296,6 +311,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /** Maps the keychain library's message to a short cause a user understands. */
 function reasonFor(detail: string): string {
+  if (/^no answer within/.test(detail)) return 'the keychain did not answer'
   if (
     /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Could not connect|connection refused/i.test(detail)
   ) {
@@ -307,7 +323,6 @@ function reasonFor(detail: string): string {
   if (/lock|prompt|dismiss|Object does not exist|No such object|collection/i.test(detail)) {
     return 'the keyring is locked or has no default collection'
   }
-  if (/no answer within/.test(detail)) return 'the keychain did not answer'
   return 'the keychain refused the request'
 }
 

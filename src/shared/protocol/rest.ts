@@ -38,6 +38,30 @@ export type Pagination = z.infer<typeof PaginationSchema>
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.looseObject({ data: z.array(item), pagination: PaginationSchema })
 
+/** Largest `limit` the list endpoints honour; larger values are clamped to it. */
+export const MAX_PAGE_LIMIT = 100
+/** `limit` when the query has none. */
+export const DEFAULT_PAGE_LIMIT = 20
+
+/** Query of the paged list endpoints: `limit` (>= 1, clamped to MAX_PAGE_LIMIT) and `offset`. */
+export const PageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_PAGE_LIMIT)
+    .transform((n) => Math.min(n, MAX_PAGE_LIMIT)),
+  offset: z.coerce.number().int().min(0).default(0)
+})
+export type PageQuery = z.infer<typeof PageQuerySchema>
+
+/** Query of `GET /executions`: paging plus optional `workflow_id` and `status` filters. */
+export const ExecutionQuerySchema = PageQuerySchema.extend({
+  workflow_id: z.string().min(1).optional(),
+  status: z.string().min(1).optional()
+})
+export type ExecutionQuery = z.infer<typeof ExecutionQuerySchema>
+
 export const WorkflowListSchema = pageOf(WorkflowSchema)
 export type WorkflowList = z.infer<typeof WorkflowListSchema>
 

@@ -1,0 +1,192 @@
+import { parseArgs } from 'node:util'
+import { startGateway } from './index'
+import type { Gateway } from './index'
+
+const PREFIX = 'nebula-desktop gateway'
+/** Lifetime of the token printed by --print-token: a working day of local development. */
+const PRINTED_TOKEN_LIFETIME_S = 12 * 3600
+
+const USAGE = `usage: nebula-desktop gateway [options]
+
+Runs the bundled local Nebula gateway: REST under /api/v1 and WebSocket at /api/v1/ws,
+backed by a simulated engine with demo workflows.
+
+options:
+  --host HOST          interface to bind (default 127.0.0.1; anything else is reachable
+                       from other machines)
+  --port N             port (default 8000; 0 picks a free one)
+  --seed N             seed for a deterministic simulation (0..4294967295)
+  --failure-rate R     probability 0..1 that an execution fails (default 0.2)
+  --auto-run           start background executions (default)
+  --no-auto-run        only run what clients start
+  --print-token        print a dev token (12 h) as "token: <jwt>"
+  -h, --help           show this help
+
+environment:
+  NEBULA_GATEWAY_SECRET  HS256 secret for tokens (default: random per run)
+
+REST login: POST /api/v1/auth/login {"username":"dev","password":"dev"}
+`
+
+/** Where the CLI writes, and an optional extra stop trigger (for in-process tests). */
+export interface GatewayCliIo {
+  stdout?: { write(text: string): unknown }
+  stderr?: { write(text: string): unknown }
+  /** Aborting it stops the gateway like SIGINT does. */
+  stop?: AbortSignal
+}
+
+interface CliConfig {
+  host: string
+  port: number
+  seed: number | undefined
+  failureRate: number | undefined
+  autoRun: boolean
+  printToken: boolean
+}
+
+class UsageError extends Error {}
+
+function parseIntIn(flag: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`invalid ${flag} "${value}": expected an integer ${min}..${max}`)
+  }
+  return Number(value)
+}
+
+function parseConfig(argv: string[]): CliConfig | 'help' {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      allowNegative: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        seed: { type: 'string' },
+        'failure-rate': { type: 'string' },
+        'auto-run': { type: 'boolean' },
+        'print-token': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    })
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  const v = parsed.values
+  if (v.help) return 'help'
+  const host = v.host ?? '127.0.0.1'
+  if (host.trim() === '') throw new UsageError('invalid --host: empty')
+  let failureRate: number | undefined
+  if (v['failure-rate'] !== undefined) {
+    const raw = v['failure-rate']
+    failureRate = Number(raw)
+    if (raw.trim() === '' || !Number.isFinite(failureRate) || failureRate < 0 || failureRate > 1) {
+      throw new UsageError(`invalid --failure-rate "${raw}": expected a number 0..1`)
+    }
+  }
+  return {
+    host,
+    port: v.port === undefined ? 8000 : parseIntIn('--port', v.port, 0, 65535),
+    seed: v.seed === undefined ? undefined : parseIntIn('--seed', v.seed, 0, 2 ** 32 - 1),
+    failureRate,
+    autoRun: v['auto-run'] ?? true,
+    printToken: v['print-token'] ?? false
+  }
+}
+
+/** True for names and addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '')
+  return (
+    h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127\./.test(h)
+  )
+}
+
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim()
+
+/** `nebula-desktop gateway [options]`: runs until SIGINT/SIGTERM; resolves to the exit code. */
+export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout
+  const stderr = io.stderr ?? process.stderr
+  let config: CliConfig | 'help'
+  try {
+    config = parseConfig(argv)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    stderr.write(`${PREFIX}: ${oneLine(message)} (see --help)\n`)
+    return 2
+  }
+  if (config === 'help') {
+    stdout.write(USAGE)
+    return 0
+  }
+
+  if (!isLoopbackHost(config.host)) {
+    stderr.write(
+      `${PREFIX}: warning: binding to ${config.host} makes the gateway reachable from other machines; anyone who reaches it can log in as the dev user\n`
+    )
+  }
+  const envSecret = process.env.NEBULA_GATEWAY_SECRET
+  if (envSecret !== undefined && envSecret !== '' && Buffer.byteLength(envSecret) < 32) {
+    stderr.write(`${PREFIX}: warning: NEBULA_GATEWAY_SECRET is shorter than 32 bytes\n`)
+  }
+
+  let gateway: Gateway
+  try {
+    gateway = await startGateway({
+      host: config.host,
+      port: config.port,
+      seed: config.seed,
+      failureRate: config.failureRate,
+      autoRun: config.autoRun,
+      log: (line) => stderr.write(`${PREFIX}: ${line}\n`)
+    })
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code
+    const reason =
+      code === 'EADDRINUSE'
+        ? 'address already in use'
+        : code === 'EADDRNOTAVAIL'
+          ? 'address not available on this machine'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : error instanceof Error
+              ? error.message
+              : String(error)
+    stderr.write(`${PREFIX}: cannot listen on ${config.host}:${config.port}: ${oneLine(reason)}\n`)
+    return 1
+  }
+
+  let cleanup = (): void => {}
+  const stopped = new Promise<string>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => resolve(signal)
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    io.stop?.addEventListener('abort', () => resolve('abort'), { once: true })
+    if (io.stop?.aborted) resolve('abort')
+    cleanup = () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  })
+
+  // One write, so a reader that waits for the listening line already has the token.
+  const token = config.printToken
+    ? `token: ${await gateway.mintToken({ expiresInSeconds: PRINTED_TOKEN_LIFETIME_S })}\n`
+    : ''
+  stdout.write(`${token}nebula gateway listening on ${gateway.url}\n`)
+
+  const reason = await stopped
+  cleanup()
+  try {
+    await gateway.close()
+  } catch (error) {
+    stderr.write(`${PREFIX}: error while closing: ${oneLine(String(error))}\n`)
+    return 1
+  }
+  stderr.write(`${PREFIX}: stopped (${reason})\n`)
+  return 0
+}

@@ -1,0 +1,26 @@
+import { startGateway } from '../../gateway'
+import type { Gateway } from '../../gateway'
+
+/** The bundled gateway running in-process, with a token minted for this run. */
+export interface LocalServer {
+  url: string
+  token: string
+  gateway: Gateway
+  close(): Promise<void>
+}
+
+// Local dev mode runs all day; a token that expired mid-session would look like a real outage.
+const LOCAL_TOKEN_TTL_S = 30 * 24 * 60 * 60
+
+/** Starts the bundled gateway on a free loopback port (local dev mode, `watch --local`). */
+export async function startLocalServer(options: {
+  subject: string
+  log?: (line: string) => void
+}): Promise<LocalServer> {
+  const gateway = await startGateway({ port: 0, ...(options.log ? { log: options.log } : {}) })
+  const token = await gateway.mintToken({
+    sub: options.subject,
+    expiresInSeconds: LOCAL_TOKEN_TTL_S
+  })
+  return { url: gateway.url, token, gateway, close: () => gateway.close() }
+}

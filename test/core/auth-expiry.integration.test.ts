@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { delay, waitUntil } from '../helpers/wait'
+import { startCoreGateway, startSession, TcpProxy, testSessionOptions } from './support'
+
+// The token expires mid-session: the gateway closes with 4401. The session must stop in
+// `auth_failed` and not knock again until the token changes (upgrades counted at a proxy).
+
+let cleanup: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step()
+  cleanup = []
+})
+
+describe('close 4401 mid-session', () => {
+  it('goes to auth_failed, makes no further attempts, and resumes once the token changes', async () => {
+    const gateway = await startCoreGateway()
+    cleanup.push(() => gateway.close())
+    const proxy = await TcpProxy.start(gateway.port)
+    cleanup.push(() => proxy.close())
+    let token = await gateway.mintToken({ expiresInSeconds: 2 })
+    const logs: string[] = []
+    const { session, rec } = startSession(
+      testSessionOptions(proxy.url, () => token, { log: (line) => logs.push(line) })
+    )
+    cleanup.push(() => session.close())
+    await rec.waitForState('open')
+    expect(proxy.wsUpgrades).toBe(1)
+
+    await rec.waitForState('auth_failed', 6_000)
+    const failed = rec.states.at(-1)!
+    expect(failed.code).toBe(4401)
+    expect(session.connection.hasLiveResources()).toBe(false)
+    const upgrades = proxy.wsUpgrades
+    // With a 10–50 ms backoff a retrying client would knock dozens of times in this window.
+    await delay(1_000)
+    expect(proxy.wsUpgrades).toBe(upgrades)
+    expect(rec.state).toBe('auth_failed')
+    expect(rec.states.filter((s) => s.state === 'connecting')).toHaveLength(1)
+
+    // The same (expired) token again: refused at the upgrade (HTTP 401), still no loop.
+    session.tokenChanged()
+    await waitUntil(() => rec.count('auth_failed') === 2, { what: 'a second auth_failed' })
+    expect(rec.states.at(-1)!.code).toBe(401)
+    await delay(300)
+    expect(proxy.wsUpgrades).toBe(upgrades + 1)
+
+    // A fresh token: back to open.
+    token = await gateway.mintToken()
+    session.tokenChanged()
+    await rec.waitForCount('open', 2)
+    expect(rec.state).toBe('open')
+
+    const everything = [...logs, ...rec.states.map((s) => JSON.stringify(s))].join('\n')
+    expect(everything).not.toContain(token)
+  }, 20_000)
+})

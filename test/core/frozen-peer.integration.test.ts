@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { waitUntil } from '../helpers/wait'
+import { startCoreGateway, startSession, TcpProxy, testSessionOptions } from './support'
+
+// A zombie connection: the peer stops reading and answering but never closes (a frozen TCP
+// proxy, real sockets). The heartbeat must notice and reconnect once the path works again.
+
+const HEARTBEAT_MS = 200
+const PONG_TIMEOUT_MS = 300
+/** Generous slack for a loaded 2-core machine; the point is "detected", not "how fast". */
+const SLACK_MS = 2_500
+
+let cleanup: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step()
+  cleanup = []
+})
+
+describe('frozen peer', () => {
+  it('leaves open within heartbeat + pong timeout, then reconnects when the path thaws', async () => {
+    const gateway = await startCoreGateway()
+    cleanup.push(() => gateway.close())
+    const proxy = await TcpProxy.start(gateway.port)
+    cleanup.push(() => proxy.close())
+    const token = await gateway.mintToken()
+    const { session, rec } = startSession(
+      testSessionOptions(proxy.url, () => token, {
+        connection: {
+          heartbeatMs: HEARTBEAT_MS,
+          pongTimeoutMs: PONG_TIMEOUT_MS,
+          connectTimeoutMs: 500
+        }
+      })
+    )
+    cleanup.push(() => session.close())
+    await rec.waitForState('open')
+    // Several heartbeats pass while the path is healthy: no false alarm.
+    const healthySince = rec.states.length
+    await waitUntil(() => gateway.stats().messagesReceived >= 3, { what: 'a few pings' })
+    expect(rec.states.slice(healthySince)).toEqual([])
+
+    proxy.freeze()
+    const frozenAt = Date.now()
+    await rec.waitForCount('reconnecting', 1, HEARTBEAT_MS + PONG_TIMEOUT_MS + SLACK_MS)
+    const detectedAfter = Date.now() - frozenAt
+    const dropped = rec.states.find((s) => s.state === 'reconnecting')
+    expect(dropped?.reason).toBe('heartbeat timeout')
+    expect(detectedAfter).toBeLessThan(HEARTBEAT_MS + PONG_TIMEOUT_MS + SLACK_MS)
+    expect(session.isLive).toBe(false)
+
+    // While frozen, new attempts cannot complete their handshake either.
+    await waitUntil(
+      () => rec.states.some((s) => s.state === 'reconnecting' && s.reason === 'connect timeout'),
+      { timeoutMs: 5_000, what: `a connect timeout while frozen (${rec.tail()})` }
+    )
+    expect(rec.count('open')).toBe(1)
+
+    proxy.unfreeze()
+    await rec.waitForCount('open', 2, 10_000)
+    await waitUntil(() => rec.state === 'open' && gateway.stats().authenticatedConnections === 1, {
+      what: 'one live socket after the thaw'
+    })
+    expect(rec.states.some((s) => s.state === 'offline')).toBe(false)
+  })
+})

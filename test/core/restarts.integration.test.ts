@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Engine, Gateway } from '../../src/gateway'
+import type { MonitorSession } from '../../src/main/core/session'
+import { waitUntil } from '../helpers/wait'
+import {
+  createTestEngine,
+  freePort,
+  resourceCounts,
+  startOnPort,
+  startSession,
+  testSessionOptions
+} from './support'
+
+// 50 gateway restarts under one running MonitorSession (shared engine, same port): the session
+// comes back every time, and afterwards nothing is left behind.
+
+const RESTARTS = 50
+
+let cleanup: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step()
+  cleanup = []
+})
+
+/** Sockets and timers of this process, ignoring the kinds that vitest itself keeps. */
+function handleCounts(): { sockets: number; timers: number } {
+  const counts = resourceCounts()
+  return { sockets: counts.TCPSocketWrap ?? 0, timers: counts.Timeout ?? 0 }
+}
+
+describe('MonitorSession across gateway restarts', () => {
+  it(`reaches open after each of ${RESTARTS} restarts and leaks no socket, timer or listener`, async () => {
+    const engine: Engine = createTestEngine()
+    cleanup.push(() => engine.stop())
+    const port = await freePort()
+    let gateway: Gateway = await startOnPort(engine, port)
+    cleanup.push(() => gateway.close())
+    const token = await gateway.mintToken({ sub: 'restart-user' })
+    const before = handleCounts()
+
+    const { session, rec } = startSession(testSessionOptions(gateway.url, () => token))
+    cleanup.push(() => session.close())
+    await rec.waitForState('open')
+    const listeners = listenerCounts(session)
+
+    for (let i = 1; i <= RESTARTS; i++) {
+      const opens = rec.count('open')
+      const syncs = rec.count('syncing')
+      await gateway.close()
+      gateway = await startOnPort(engine, port)
+      if (i % 5 === 0) {
+        // Every fifth time, pull the server away again while the session is still syncing.
+        await rec.waitForCount('syncing', syncs + 1)
+        await gateway.close()
+        gateway = await startOnPort(engine, port)
+      }
+      // Open on the new server: the one socket of the session is now this gateway's.
+      await waitUntil(
+        () =>
+          rec.state === 'open' &&
+          rec.count('open') > opens &&
+          gateway.stats().authenticatedConnections === 1,
+        { timeoutMs: 10_000, what: `open after restart ${i} (${rec.tail()})` }
+      )
+    }
+    expect(session.isLive).toBe(true)
+    await waitUntil(() => gateway.stats().connections === 1, { what: 'exactly one socket' })
+    // One socket at a time: the server never saw more than one at once (checked each round
+    // above through the count of 1 now, and through the listener counts not growing).
+    expect(listenerCounts(session)).toEqual(listeners)
+    expect(rec.states.some((s) => s.state === 'offline' || s.state === 'auth_failed')).toBe(false)
+
+    session.close()
+    expect(session.hasLiveResources()).toBe(false)
+    expect(session.connection.listenerCount()).toBe(0)
+    expect(session.subscriptions.listenerCount()).toBe(0)
+    await waitUntil(() => gateway.stats().connections === 0, { what: 'server to see the close' })
+    await gateway.close()
+    // Every socket and timer the session made is gone (fetch's pooled sockets close with the
+    // server; the engine's timers finished because nothing runs).
+    await waitUntil(
+      () => {
+        const now = handleCounts()
+        return now.sockets <= before.sockets && now.timers <= before.timers
+      },
+      { timeoutMs: 5_000, what: `handles back to ${JSON.stringify(before)}` }
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; now ${JSON.stringify(handleCounts())}`)
+    })
+  }, 90_000)
+})
+
+function listenerCounts(session: MonitorSession): { connection: number; subscriptions: number } {
+  return {
+    connection: session.connection.listenerCount(),
+    subscriptions: session.subscriptions.listenerCount()
+  }
+}

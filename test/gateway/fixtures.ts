@@ -1,0 +1,118 @@
+import { createEngine, startGateway } from '../../src/gateway'
+import type { Gateway, GatewayOptions } from '../../src/gateway'
+import { isTerminalStatus } from '../../src/shared/protocol'
+import type { Execution } from '../../src/shared/protocol'
+import { api } from '../helpers/http'
+import type { ApiRequest, ApiResponse } from '../helpers/http'
+import { waitUntil } from '../helpers/wait'
+import { ofType, openClient, withToken } from '../helpers/wsClient'
+import type { TestClient } from '../helpers/wsClient'
+
+// Shared set-up for the gateway integration tests: a real gateway on an ephemeral port.
+
+/** The HS256 secret every test gateway uses, so tests can craft their own tokens. */
+export const TEST_SECRET = 'nebula-gateway-test-secret-0123456789abcdef'
+
+/** The engine type, as the gateway exposes it. */
+export type Engine = Gateway['engine']
+
+/** The demo workflows and their actions, as the issue names them. */
+export const DEMO_WORKFLOWS = {
+  wf_order_processing: ['Validate Order', 'Check Inventory', 'Process Payment', 'Ship Order'],
+  wf_nightly_etl: ['Extract', 'Transform', 'Load', 'Verify Row Counts'],
+  wf_user_onboarding: ['Create Account', 'Send Welcome Email', 'Provision Workspace'],
+  wf_partner_sync: ['Fetch Partner Feed', 'Map Records', 'Push Updates']
+} as const
+
+/**
+ * Starts a gateway for tests: ephemeral port, no background executions, fast actions, a fixed
+ * seed and secret. The rate limit is raised far above what a test file sends, so only the
+ * rate-limit tests (which pass their own) ever hit it.
+ */
+export function startTestGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  return startGateway({
+    port: 0,
+    autoRun: false,
+    actionDelayMs: [5, 20],
+    seed: 1234,
+    secret: TEST_SECRET,
+    rateLimit: { maxMessages: 100_000, windowMs: 60_000 },
+    ...options
+  })
+}
+
+/** Creates a stand-alone engine with test-friendly defaults (caller must `stop()` it). */
+export function createTestEngine(options: Parameters<typeof createEngine>[0] = {}): Engine {
+  return createEngine({ autoRun: false, actionDelayMs: [1, 4], ...options })
+}
+
+/** Opens a `?token=` connection for `sub` and waits for `authenticated`. */
+export async function connect(
+  gateway: Gateway,
+  claims: { sub?: string; roles?: string[]; expiresInSeconds?: number } = {}
+): Promise<TestClient> {
+  const token = await gateway.mintToken(claims)
+  const client = await openClient(withToken(gateway.wsUrl, token))
+  await client.next(ofType('authenticated'), 5000, 'authenticated')
+  return client
+}
+
+/** Subscribes and waits for the matching `subscribed` confirmation. */
+export async function subscribe(client: TestClient, resource: string, id: string): Promise<void> {
+  const answer = await client.request({ type: 'subscribe', resource, id })
+  if (answer.type !== 'subscribed') {
+    throw new Error(`subscribe ${resource}:${id} answered ${JSON.stringify(answer)}`)
+  }
+}
+
+/** Waits until the engine reports `id` in a terminal status and returns that execution. */
+export async function waitForTerminal(
+  engine: Engine,
+  id: string,
+  timeoutMs = 10_000
+): Promise<Execution> {
+  await waitUntil(() => isTerminalStatus(engine.getExecution(id)?.status ?? ''), {
+    timeoutMs,
+    what: `execution ${id} to finish`
+  })
+  return engine.getExecution(id) as Execution
+}
+
+/** Starts an execution through the engine and returns its id (throws for unknown workflows). */
+export function startExecution(
+  engine: Engine,
+  workflowId: string,
+  input?: unknown,
+  opts?: { outcome?: 'succeed' | 'fail' | 'time_out' }
+): string {
+  const execution = engine.startExecution(workflowId, input, opts)
+  if (!execution) throw new Error(`engine has no workflow ${workflowId}`)
+  return execution.id
+}
+
+/** Calls the gateway's REST API under /api/v1. */
+export function rest(
+  gateway: Gateway,
+  path: string,
+  request: ApiRequest = {}
+): Promise<ApiResponse> {
+  return api(gateway.url, `/api/v1${path}`, request)
+}
+
+/** The `execution_update` messages a client received for one execution, in order. */
+export function updatesFor(client: TestClient, executionId: string): Execution[] {
+  return client
+    .all(ofType('execution_update', (m) => m.execution.id === executionId))
+    .map((m) => m.execution)
+}
+
+/** True once the client has an `execution_update` for `id` in the given terminal state. */
+export function hasFinalUpdate(client: TestClient, execution: Execution): boolean {
+  return client.messages.some(
+    (m) =>
+      m.type === 'execution_update' &&
+      m.execution.id === execution.id &&
+      m.execution.status === execution.status &&
+      isTerminalStatus(m.execution.status)
+  )
+}

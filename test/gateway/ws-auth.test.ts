@@ -1,0 +1,220 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Gateway } from '../../src/gateway'
+import { CloseCode, ErrorCode } from '../../src/shared/protocol'
+import {
+  freshClaims,
+  nowSeconds,
+  signHmac,
+  signRs256,
+  unsignedToken,
+  withBadSignature,
+  withSwappedPayload
+} from '../helpers/jwt'
+import {
+  closeAllClients,
+  ofType,
+  openClient,
+  UpgradeRejectedError,
+  upgradeStatus,
+  withToken
+} from '../helpers/wsClient'
+import { TEST_SECRET, startTestGateway } from './fixtures'
+
+// Both authentication methods, every way a token can be bad, and what happens before
+// authentication and when a token expires mid-session.
+
+const AUTH_TIMEOUT_MS = 300
+
+let gateway: Gateway
+
+beforeAll(async () => {
+  gateway = await startTestGateway({ authTimeoutMs: AUTH_TIMEOUT_MS })
+})
+afterAll(async () => {
+  await gateway.close()
+})
+afterEach(async () => {
+  await closeAllClients()
+})
+
+describe('?token= on the upgrade', () => {
+  it('answers authenticated with the token subject and roles, then serves the connection', async () => {
+    const token = await gateway.mintToken({ sub: 'alice', roles: ['viewer', 'operator'] })
+    const client = await openClient(withToken(gateway.wsUrl, token))
+    const authenticated = await client.next(ofType('authenticated'))
+    expect(authenticated.user_id).toBe('alice')
+    expect(authenticated.roles).toEqual(['viewer', 'operator'])
+    await client.barrier()
+    expect(client.isOpen).toBe(true)
+  })
+
+  it('mintToken defaults to sub dev-user with the admin role', async () => {
+    const token = await gateway.mintToken()
+    const client = await openClient(withToken(gateway.wsUrl, token))
+    const authenticated = await client.next(ofType('authenticated'))
+    expect(authenticated).toMatchObject({ user_id: 'dev-user', roles: ['admin'] })
+  })
+
+  it('accepts a token the test signed itself with the shared secret (HS256)', async () => {
+    const token = await signHmac(freshClaims('carol', 600, ['viewer']), TEST_SECRET)
+    const client = await openClient(withToken(gateway.wsUrl, token))
+    expect(await client.next(ofType('authenticated'))).toMatchObject({
+      user_id: 'carol',
+      roles: ['viewer']
+    })
+  })
+
+  const badTokens: Array<[string, () => Promise<string> | string]> = [
+    ['garbage', () => 'not-a-jwt'],
+    ['an empty-looking JWT', () => '..'],
+    [
+      'an expired token',
+      () =>
+        signHmac(
+          { sub: 'u', roles: [], iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 },
+          TEST_SECRET
+        )
+    ],
+    ['alg: none', () => unsignedToken(freshClaims())],
+    ['HS512 (another HMAC algorithm)', () => signHmac(freshClaims(), TEST_SECRET, 'HS512')],
+    ['RS256 (an asymmetric algorithm)', () => signRs256(freshClaims())],
+    ['a bad signature', async () => withBadSignature(await signHmac(freshClaims(), TEST_SECRET))],
+    [
+      'claims changed after signing',
+      async () =>
+        withSwappedPayload(await signHmac(freshClaims('mallory'), TEST_SECRET), freshClaims('root'))
+    ],
+    ['the wrong secret', () => signHmac(freshClaims(), 'some-other-secret-of-enough-length!!')],
+    ['no exp claim', () => signHmac({ sub: 'u', roles: ['admin'], iat: nowSeconds() }, TEST_SECRET)]
+  ]
+
+  it.each(badTokens)('rejects %s with HTTP 401 before the upgrade', async (_name, make) => {
+    const token = await make()
+    expect(await upgradeStatus(withToken(gateway.wsUrl, token))).toBe(401)
+  })
+
+  it('does not upgrade on another path, even with a good token', async () => {
+    const token = await gateway.mintToken()
+    const status = await upgradeStatus(withToken(`${gateway.url.replace('http', 'ws')}/api/v1/nope`, token))
+    expect(status).not.toBe(101)
+  })
+
+  it('the 401 body does not echo the token', async () => {
+    const token = withBadSignature(await signHmac(freshClaims(), TEST_SECRET))
+    const error = await openClient(withToken(gateway.wsUrl, token)).then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(UpgradeRejectedError)
+    expect((error as UpgradeRejectedError).status).toBe(401)
+    expect((error as UpgradeRejectedError).body).not.toContain(token)
+    expect((error as UpgradeRejectedError).body).not.toContain(token.split('.')[2])
+  })
+})
+
+describe('authenticate message', () => {
+  it('answers authenticated (echoing request_id) and then serves the connection', async () => {
+    const client = await openClient(gateway.wsUrl)
+    const token = await gateway.mintToken({ sub: 'bob', roles: ['viewer'] })
+    client.send({ type: 'authenticate', token, request_id: 'auth-1' })
+    const authenticated = await client.next(ofType('authenticated'))
+    expect(authenticated).toMatchObject({ user_id: 'bob', roles: ['viewer'], request_id: 'auth-1' })
+    await client.barrier()
+    client.send({ type: 'subscribe', resource: 'workflows', id: 'all' })
+    await client.next(ofType('subscribed'))
+  })
+
+  it('stays authenticated well past the auth timeout', async () => {
+    const client = await openClient(gateway.wsUrl)
+    client.send({ type: 'authenticate', token: await gateway.mintToken() })
+    await client.next(ofType('authenticated'))
+    // Round trips until three auth timeouts have passed: the timer must have been cleared.
+    const until = Date.now() + AUTH_TIMEOUT_MS * 3
+    while (Date.now() < until) await client.barrier()
+    expect(client.isOpen).toBe(true)
+  })
+
+  it.each([
+    ['a garbage token', async () => 'not-a-jwt'],
+    ['alg: none', async () => unsignedToken(freshClaims())],
+    ['a bad signature', async () => withBadSignature(await signHmac(freshClaims(), TEST_SECRET))],
+    [
+      'an expired token',
+      async () =>
+        signHmac(
+          { sub: 'u', roles: [], iat: nowSeconds() - 100, exp: nowSeconds() - 10 },
+          TEST_SECRET
+        )
+    ]
+  ])('with %s gets UNAUTHORIZED and close 4401', async (_name, make) => {
+    const client = await openClient(gateway.wsUrl)
+    const token = await make()
+    client.send({ type: 'authenticate', token, request_id: 'auth-bad' })
+    const error = await client.next(ofType('error'))
+    expect(error.code).toBe(ErrorCode.Unauthorized)
+    expect(error.request_id).toBe('auth-bad')
+    expect(error.message).not.toContain(token)
+    const closed = await client.waitForClose()
+    expect(closed.code).toBe(CloseCode.Unauthorized)
+    expect(closed.reason).not.toContain(token)
+  })
+
+  it('closes with 4401 when no authenticate arrives within authTimeoutMs', async () => {
+    const opened = Date.now()
+    const client = await openClient(gateway.wsUrl)
+    const closed = await client.waitForClose(AUTH_TIMEOUT_MS + 5000)
+    expect(closed.code).toBe(CloseCode.Unauthorized)
+    // Lower bound only: it must not close before the configured timeout.
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(AUTH_TIMEOUT_MS - 50)
+    expect(client.all(ofType('authenticated'))).toHaveLength(0)
+  })
+
+  it.each([
+    ['ping', { type: 'ping', request_id: 'early-1' }],
+    ['subscribe', { type: 'subscribe', resource: 'workflows', id: 'all', request_id: 'early-1' }],
+    [
+      'execute_workflow',
+      { type: 'execute_workflow', workflow_id: 'wf_order_processing', request_id: 'early-1' }
+    ]
+  ])('%s before authentication gets UNAUTHORIZED and close 4401', async (_name, message) => {
+    const client = await openClient(gateway.wsUrl)
+    client.send(message)
+    const error = await client.next(ofType('error'))
+    expect(error.code).toBe(ErrorCode.Unauthorized)
+    expect(error.request_id).toBe('early-1')
+    expect((await client.waitForClose()).code).toBe(CloseCode.Unauthorized)
+    expect(gateway.engine.listExecutions({}).length).toBe(0)
+  })
+
+  it('garbage before authentication gets an error and close 4401', async () => {
+    const client = await openClient(gateway.wsUrl)
+    client.sendRaw('{not json')
+    const error = await client.next(ofType('error'))
+    expect([ErrorCode.Unauthorized, ErrorCode.InvalidMessage]).toContain(error.code)
+    expect((await client.waitForClose()).code).toBe(CloseCode.Unauthorized)
+  })
+})
+
+describe('token expiry during a session', () => {
+  it('closes with 4401 when the token expires, for both auth methods', async () => {
+    // 2 s (not 1): exp has whole-second resolution, so a 1 s token can be nearly expired at once.
+    const viaQuery = await openClient(
+      withToken(gateway.wsUrl, await gateway.mintToken({ sub: 'short-q', expiresInSeconds: 2 }))
+    )
+    await viaQuery.next(ofType('authenticated'))
+    const viaMessage = await openClient(gateway.wsUrl)
+    viaMessage.send({
+      type: 'authenticate',
+      token: await gateway.mintToken({ sub: 'short-m', expiresInSeconds: 2 })
+    })
+    await viaMessage.next(ofType('authenticated'))
+    const longLived = await openClient(withToken(gateway.wsUrl, await gateway.mintToken()))
+    await longLived.next(ofType('authenticated'))
+
+    const [q, m] = await Promise.all([viaQuery.waitForClose(6000), viaMessage.waitForClose(6000)])
+    expect(q.code).toBe(CloseCode.Unauthorized)
+    expect(m.code).toBe(CloseCode.Unauthorized)
+    await longLived.barrier()
+    expect(longLived.isOpen).toBe(true)
+  })
+})
