@@ -12,7 +12,7 @@ import { DEMO_WORKFLOWS, behaviorFor } from './demo-workflows'
 import type { ActionBehavior, SimulatedLog } from './demo-workflows'
 import { createRandom } from './random'
 import type { Random } from './random'
-import { TypedEmitter } from './typed-emitter'
+import { Emitter } from '../shared/emitter'
 
 /** What the engine announces: every execution change, every log line, every workflow change. */
 export interface EngineEvents {
@@ -20,6 +20,8 @@ export interface EngineEvents {
   log: LogEntry
   workflow: WorkflowEvent
 }
+
+type EngineListeners = { [K in keyof EngineEvents]: (payload: EngineEvents[K]) => void }
 
 /** Forces the outcome of one execution (tests); otherwise `failureRate` decides. */
 export type ExecutionOutcome = 'succeed' | 'fail' | 'time_out'
@@ -145,7 +147,7 @@ export class SimulatedEngine implements Engine {
   private readonly delay: [number, number]
   private readonly maxExecutions: number
   private readonly maxLogs: number
-  private readonly events: TypedEmitter<EngineEvents>
+  private readonly events: Emitter<EngineListeners>
   private readonly workflows = new Map<string, Workflow>()
   /** Insertion order = creation order, so iteration is oldest first. */
   private readonly runs = new Map<string, Run>()
@@ -168,7 +170,7 @@ export class SimulatedEngine implements Engine {
     this.delay = [min, max]
     this.maxExecutions = Math.max(1, options.maxExecutions ?? 500)
     this.maxLogs = Math.max(1, options.maxLogsPerExecution ?? 200)
-    this.events = new TypedEmitter<EngineEvents>(
+    this.events = new Emitter<EngineListeners>(
       options.onListenerError ??
         ((error) => console.error('nebula engine: an event listener threw:', error))
     )
@@ -192,15 +194,15 @@ export class SimulatedEngine implements Engine {
   // ---- events ----
 
   on<K extends keyof EngineEvents>(event: K, fn: (payload: EngineEvents[K]) => void): () => void {
-    return this.events.on(event, fn)
+    return this.events.on(event, fn as EngineListeners[K])
   }
 
   off<K extends keyof EngineEvents>(event: K, fn: (payload: EngineEvents[K]) => void): void {
-    this.events.off(event, fn)
+    this.events.off(event, fn as EngineListeners[K])
   }
 
   private emit<K extends keyof EngineEvents>(event: K, payload: EngineEvents[K]): void {
-    if (!this.stopped) this.events.emit(event, payload)
+    if (!this.stopped) this.events.emit(event, ...([payload] as Parameters<EngineListeners[K]>))
   }
 
   // ---- workflows ----
@@ -389,7 +391,7 @@ export class SimulatedEngine implements Engine {
     this.stopped = true
     this.setAutoRun(false)
     for (const run of this.runs.values()) clearTimeout(run.timer)
-    this.events.clear()
+    this.events.removeAll()
   }
 
   // ---- simulation ----

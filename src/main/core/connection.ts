@@ -5,7 +5,7 @@ import type { ClientMessage, Rejected, ServerMessage } from '../../shared/protoc
 import type { ConnectionState } from '../../shared/connection-state'
 import { DEFAULT_BACKOFF, fullJitterDelay } from './backoff'
 import type { BackoffPolicy } from './backoff'
-import { Emitter } from './emitter'
+import { Emitter } from '../../shared/emitter'
 import { DEFAULT_PACING, Outbox, Priority } from './outbox'
 import type { PacingPolicy, PriorityValue } from './outbox'
 import { describeError, redact } from './redact'
