@@ -1,16 +1,13 @@
 import type { Alert, FailedAction } from '../../shared/alerts'
 import { isFailureStatus, type Execution } from '../../shared/protocol'
+import type { Transition } from './execution-store'
 
 // Pure: turns execution transitions into alerts, exactly one per execution that enters `failed`
 // or `timed_out`, however often or in whatever order the store replays transitions (pushed
 // events, REST reconciliation after a gap, duplicates). Memory is bounded by an LRU of ids.
 
-/** One status change of one execution, as the execution store reports it. */
-export interface ExecutionTransition {
-  execution: Execution
-  /** The previous status, or null when the execution was first seen in this state. */
-  from: string | null
-  to: string
+/** One status change as the execution store reports it, with the best-known workflow name. */
+export type ExecutionTransition = Transition & {
   /** The workflow's name where the store knows it better than the execution does. */
   workflowName?: string
 }

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { describeError } from './redact'
+import { assertProfileId } from './token-vault'
 
 /** What the monitor remembers per server profile between runs. Holds no secret. */
 export const ProfileStateSchema = z.object({
@@ -18,7 +19,6 @@ export const ProfileStateSchema = z.object({
 export type ProfileState = z.infer<typeof ProfileStateSchema>
 
 const MAX_ALERTED = 1000
-const PROFILE_ID = /^[A-Za-z0-9._-]{1,64}$/
 
 /** A fresh state for a server never seen before under this profile. */
 export function emptyProfileState(server: string): ProfileState {
@@ -44,8 +44,7 @@ export class ProfileStateFile {
     profile: string,
     private readonly log: (line: string) => void
   ) {
-    if (!PROFILE_ID.test(profile))
-      throw new Error(`invalid profile id "${profile.slice(0, 80)}" (use letters, digits, . _ -)`)
+    assertProfileId(profile)
     this.path = join(dir, `${profile}.state.json`)
     this.dir = dir
   }
