@@ -25,7 +25,7 @@ import type {
 import type { TokenAuthority, TokenClaims } from './auth'
 import type { Engine } from './engine'
 import { checkExecutionInput } from './engine'
-import { DEFAULT_OUTBOUND_LIMITS, LOG } from './outbound-queue'
+import { CONTROL, DEFAULT_OUTBOUND_LIMITS, LOG } from './outbound-queue'
 import type { OutboundKind, OutboundLimits } from './outbound-queue'
 import type { RateLimiter } from './rate-limiter'
 import { ClientConnection, encodeMessage } from './ws-connection'
@@ -609,7 +609,7 @@ export class WsServer {
       this.addImplicitSubscription(conn, execution.id)
       conn.send(
         { type: 'execution_update', execution, ...withId },
-        { kind: 'update', key: execution.id }
+        requestId ? CONTROL : { kind: 'update', key: execution.id }
       )
     }
   }
@@ -687,7 +687,8 @@ export class WsServer {
         execution,
         ...(creating.requestId ? { request_id: creating.requestId } : {})
       }
-      creating.conn.sendFrame(encodeMessage(reply), kind)
+      // An answer is never coalesced away: a slow client must still learn its request's outcome.
+      creating.conn.sendFrame(encodeMessage(reply), creating.requestId ? CONTROL : kind)
       creating.conn.stamp = this.stampSeq + 1 // skipped by the broadcast below
     }
     const frame = encodeMessage({ type: 'execution_update', execution })

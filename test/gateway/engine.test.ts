@@ -80,6 +80,22 @@ describe('demo workflows', () => {
     expect(logs.some((l) => l.metadata && Object.keys(l.metadata).length > 0)).toBe(true)
   })
 
+  it('by default, actions take a realistic few hundred milliseconds, so progress is visible', async () => {
+    const e = createTestEngine({ actionDelayMs: undefined, failureRate: 0 })
+    engines.push(e)
+    const id = startExecution(e, 'wf_user_onboarding')
+    await waitUntil(
+      () => (e.getExecution(id)?.actions_executed ?? []).some((a) => a.status === 'completed'),
+      { timeoutMs: 5000, what: 'the first action to complete' }
+    )
+    const running = e.getExecution(id)
+    expect(running?.status).toBe('running')
+    expect(running?.progress?.percentage).toBeGreaterThan(0)
+    expect(running?.progress?.percentage).toBeLessThan(100)
+    // Lower bound only (an upper bound would flake on a loaded machine).
+    expect(running?.actions_executed?.[0]?.duration_ms).toBeGreaterThanOrEqual(250)
+  })
+
   it('startExecution answers undefined for an unknown workflow', () => {
     expect(engine().startExecution('wf_nope')).toBeUndefined()
   })

@@ -502,8 +502,13 @@ describe('REST rate limit', () => {
     const limited = await startTestGateway({ restRateLimit: { maxMessages: 3, windowMs: 60_000 } })
     try {
       const mine = await limited.mintToken({ sub: 'rest-limited' })
-      for (let i = 0; i < 3; i++) expect((await rest(limited, '/workflows', { token: mine })).status).toBe(200)
-      expectError(await rest(limited, '/workflows', { token: mine }), 429, ErrorCode.RateLimitExceeded)
+      for (let i = 0; i < 3; i++)
+        expect((await rest(limited, '/workflows', { token: mine })).status).toBe(200)
+      expectError(
+        await rest(limited, '/workflows', { token: mine }),
+        429,
+        ErrorCode.RateLimitExceeded
+      )
       const other = await limited.mintToken({ sub: 'rest-other' })
       expect((await rest(limited, '/workflows', { token: other })).status).toBe(200)
     } finally {

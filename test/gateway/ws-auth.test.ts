@@ -95,7 +95,9 @@ describe('?token= on the upgrade', () => {
 
   it('does not upgrade on another path, even with a good token', async () => {
     const token = await gateway.mintToken()
-    const status = await upgradeStatus(withToken(`${gateway.url.replace('http', 'ws')}/api/v1/nope`, token))
+    const status = await upgradeStatus(
+      withToken(`${gateway.url.replace('http', 'ws')}/api/v1/nope`, token)
+    )
     expect(status).not.toBe(101)
   })
 
@@ -122,6 +124,16 @@ describe('authenticate message', () => {
     await client.barrier()
     client.send({ type: 'subscribe', resource: 'workflows', id: 'all' })
     await client.next(ofType('subscribed'))
+  })
+
+  it('handles messages pipelined right behind authenticate, after it', async () => {
+    const client = await openClient(gateway.wsUrl)
+    client.send({ type: 'authenticate', token: await gateway.mintToken(), request_id: 'a' })
+    client.send({ type: 'ping', request_id: 'b' })
+    client.send({ type: 'subscribe', resource: 'workflows', id: 'all', request_id: 'c' })
+    expect((await client.next()).type).toBe('authenticated')
+    expect(await client.next()).toMatchObject({ type: 'pong', request_id: 'b' })
+    expect(await client.next()).toMatchObject({ type: 'subscribed', request_id: 'c' })
   })
 
   it('stays authenticated well past the auth timeout', async () => {
@@ -216,5 +228,40 @@ describe('token expiry during a session', () => {
     expect(m.code).toBe(CloseCode.Unauthorized)
     await longLived.barrier()
     expect(longLived.isOpen).toBe(true)
+  })
+})
+
+describe('secrecy', () => {
+  it('never passes a token to the diagnostics log, good or bad, WS or REST', async () => {
+    const lines: string[] = []
+    const logged = await startTestGateway({ authTimeoutMs: 200, log: (line) => lines.push(line) })
+    try {
+      const good = await logged.mintToken({ sub: 'secret-keeper', expiresInSeconds: 2 })
+      const forged = withBadSignature(await signHmac(freshClaims(), TEST_SECRET))
+      const unsigned = unsignedToken(freshClaims())
+      expect(await upgradeStatus(withToken(logged.wsUrl, forged))).toBe(401)
+      const viaMessage = await openClient(logged.wsUrl)
+      viaMessage.send({ type: 'authenticate', token: unsigned })
+      await viaMessage.waitForClose()
+      const expiring = await openClient(withToken(logged.wsUrl, good))
+      await expiring.next(ofType('authenticated'))
+      await fetch(`${logged.url}/api/v1/workflows`, {
+        headers: { authorization: `Bearer ${forged}` }
+      })
+      await fetch(`${logged.url}/api/v1/workflows?token=${encodeURIComponent(good)}`)
+      await expiring.waitForClose(6000)
+      // The failures above are logged (auth failures, the expiry), so there is something to check.
+      expect(lines.length, 'the gateway logged nothing to check').toBeGreaterThan(0)
+      for (const secret of [good, forged, unsigned, TEST_SECRET]) {
+        const signature = secret.split('.')[2] || secret
+        for (const line of lines) {
+          expect(line).not.toContain(secret)
+          expect(line).not.toContain(signature)
+        }
+      }
+    } finally {
+      await closeAllClients()
+      await logged.close()
+    }
   })
 })

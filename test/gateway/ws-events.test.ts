@@ -75,6 +75,26 @@ describe('execute_workflow', () => {
     expect(client.all(ofType('log')).every((m) => m.log.execution_id === id)).toBe(true)
   })
 
+  it('a requester already subscribed to workflow_executions:all gets the answer once, then the same stream as others', async () => {
+    const requester = await connect(gateway)
+    await subscribe(requester, Resource.WorkflowExecutions, ALL_ID)
+    const observer = await connect(gateway)
+    await subscribe(observer, Resource.WorkflowExecutions, ALL_ID)
+    requester.send({
+      type: 'execute_workflow',
+      workflow_id: 'wf_user_onboarding',
+      request_id: 'dup?'
+    })
+    const answer = await requester.next(ofType('execution_update', (m) => m.request_id === 'dup?'))
+    const final = await waitForTerminal(gateway.engine, answer.execution.id)
+    await requester.waitUntil(() => hasFinalUpdate(requester, final))
+    await observer.waitUntil(() => hasFinalUpdate(observer, final))
+    const mine = updatesFor(requester, final.id)
+    const theirs = updatesFor(observer, final.id)
+    expect(mine).toEqual(theirs)
+    expect(mine[0]).toEqual(answer.execution)
+  })
+
   it('reports an unknown workflow as an error with request_id, and the connection stays usable', async () => {
     const client = await connect(gateway)
     client.send({ type: 'execute_workflow', workflow_id: 'wf_nope', request_id: 'run-x' })

@@ -3,6 +3,7 @@ import type { Gateway } from '../../src/gateway'
 import { ALL_ID, CloseCode, ErrorCode, Resource, isTerminalStatus } from '../../src/shared/protocol'
 import { delay, waitUntil } from '../helpers/wait'
 import { closeAllClients, ofType, openClient, withToken } from '../helpers/wsClient'
+import type { TestClient } from '../helpers/wsClient'
 import {
   connect,
   createTestEngine,
@@ -115,18 +116,19 @@ describe('heartbeat', () => {
 })
 
 describe('slow consumer', () => {
-  it('coalesces updates for a client that stops reading and delivers each execution’s latest state after it resumes', async () => {
-    const gateway = await gatewayWith({ maxBufferedBytes: 64 * 1024, actionDelayMs: [2, 6] })
+  /**
+   * Pauses `slow` and runs rounds of long, big executions until the gateway reports coalescing
+   * (bounded: 12 rounds of 5). Returns the ids started and how many updates the engine emitted.
+   */
+  async function backUp(
+    gateway: Gateway,
+    slow: TestClient
+  ): Promise<{ ids: string[]; emitted: Map<string, number> }> {
     // A long workflow makes big, frequent updates, so the paused socket backs up quickly.
     const big = gateway.engine.createWorkflow({
       name: 'Big Batch',
       actions: Array.from({ length: 60 }, (_, i) => `Step ${i + 1}`)
     })
-    const slow = await connect(gateway, { sub: 'slow' })
-    await subscribe(slow, Resource.WorkflowExecutions, ALL_ID)
-    const fast = await connect(gateway, { sub: 'fast' })
-    await subscribe(fast, Resource.WorkflowExecutions, ALL_ID)
-
     slow.pause()
     const ids: string[] = []
     const input = { blob: 'y'.repeat(8 * 1024) }
@@ -136,7 +138,6 @@ describe('slow consumer', () => {
     }
     gateway.engine.on('execution', count)
     try {
-      // Keep work flowing until the gateway reports coalescing (bounded: 12 rounds of 5).
       for (let round = 0; round < 12 && gateway.stats().droppedUpdates === 0; round++) {
         const batch = Array.from({ length: 5 }, () => startExecution(gateway.engine, big.id, input))
         ids.push(...batch)
@@ -149,7 +150,18 @@ describe('slow consumer', () => {
     } finally {
       gateway.engine.off('execution', count)
     }
-    expect(gateway.stats().droppedUpdates).toBeGreaterThan(0)
+    expect(gateway.stats().droppedUpdates, 'the paused client never backed up').toBeGreaterThan(0)
+    return { ids, emitted }
+  }
+
+  it('coalesces updates for a client that stops reading and delivers each execution’s latest state after it resumes', async () => {
+    const gateway = await gatewayWith({ maxBufferedBytes: 64 * 1024, actionDelayMs: [2, 6] })
+    const slow = await connect(gateway, { sub: 'slow' })
+    await subscribe(slow, Resource.WorkflowExecutions, ALL_ID)
+    const fast = await connect(gateway, { sub: 'fast' })
+    await subscribe(fast, Resource.WorkflowExecutions, ALL_ID)
+
+    const { ids, emitted } = await backUp(gateway, slow)
 
     slow.resume()
     const finals = ids.map((id) => gateway.engine.getExecution(id)!)
@@ -163,14 +175,42 @@ describe('slow consumer', () => {
       ofType('execution_update', (m) => ids.includes(m.execution.id))
     ).length
     expect(slowReceived).toBeLessThan(totalEmitted)
-    // The last update the slow client holds for each execution is the engine's final state.
     for (const f of finals) {
-      const last = slow.all(ofType('execution_update', (m) => m.execution.id === f.id)).at(-1)
+      const updates = slow.all(ofType('execution_update', (m) => m.execution.id === f.id))
+      // Coalescing keeps order: progress never goes backwards, and the final state comes last.
+      const steps = updates.map((m) => m.execution.progress?.current_action ?? 0)
+      expect(steps).toEqual([...steps].sort((a, b) => a - b))
+      const last = updates.at(-1)
       expect(last?.execution.status).toBe(f.status)
       expect(last?.execution.actions_executed?.length).toBe(f.actions_executed?.length)
+      expect(updates.filter((m) => isTerminalStatus(m.execution.status))).toHaveLength(1)
     }
     // A client that kept reading saw every execution finish too.
     await fast.waitUntil(() => finals.every((f) => hasFinalUpdate(fast, f)), 20_000)
+  })
+
+  it('a slow client still gets the request_id answer to its own execute_workflow', async () => {
+    const gateway = await gatewayWith({ maxBufferedBytes: 64 * 1024, actionDelayMs: [2, 6] })
+    const slow = await connect(gateway, { sub: 'slow-runner' })
+    await subscribe(slow, Resource.WorkflowExecutions, ALL_ID)
+    await backUp(gateway, slow)
+
+    // Still paused (reading stopped, writing works): the answer has to wait in the queue.
+    slow.send({ type: 'execute_workflow', workflow_id: 'wf_order_processing', request_id: 'late' })
+    await waitUntil(
+      () =>
+        gateway.engine
+          .listExecutions({ workflowId: 'wf_order_processing' })
+          .some((e) => isTerminalStatus(e.status)),
+      { timeoutMs: 10_000, what: 'the requested execution to finish while the client is paused' }
+    )
+    slow.resume()
+    const answer = await slow.next(
+      ofType('execution_update', (m) => m.request_id === 'late'),
+      5000,
+      'the execute_workflow answer carrying request_id "late"'
+    )
+    expect(answer.execution.workflow_id).toBe('wf_order_processing')
   })
 })
 

@@ -2,7 +2,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Gateway } from '../../src/gateway'
 import { ALL_ID, ErrorCode, Resource } from '../../src/shared/protocol'
 import { closeAllClients, ofType } from '../helpers/wsClient'
-import { connect, hasFinalUpdate, startExecution, startTestGateway, waitForTerminal } from './fixtures'
+import {
+  connect,
+  hasFinalUpdate,
+  startExecution,
+  startTestGateway,
+  waitForTerminal
+} from './fixtures'
 
 // subscribe / unsubscribe for every resource, request_id echo, and every way a client
 // message can be wrong, with the connection staying usable afterwards.
@@ -88,7 +94,12 @@ describe('subscribe and unsubscribe', () => {
   it('subscribing twice is idempotent (events arrive once); unsubscribing twice is still confirmed', async () => {
     const client = await connect(gateway)
     for (const rid of ['a', 'b']) {
-      client.send({ type: 'subscribe', resource: Resource.WorkflowExecutions, id: 'wf_user_onboarding', request_id: rid })
+      client.send({
+        type: 'subscribe',
+        resource: Resource.WorkflowExecutions,
+        id: 'wf_user_onboarding',
+        request_id: rid
+      })
       expect(await client.next(ofType('subscribed'))).toMatchObject({ request_id: rid })
     }
     const id = startExecution(gateway.engine, 'wf_user_onboarding')
@@ -98,7 +109,12 @@ describe('subscribe and unsubscribe', () => {
     const statuses = client.all(ofType('execution_update')).map((m) => m.execution.status)
     expect(statuses.filter((s) => s === final.status)).toHaveLength(1)
     for (const rid of ['c', 'd']) {
-      client.send({ type: 'unsubscribe', resource: Resource.WorkflowExecutions, id: 'wf_user_onboarding', request_id: rid })
+      client.send({
+        type: 'unsubscribe',
+        resource: Resource.WorkflowExecutions,
+        id: 'wf_user_onboarding',
+        request_id: rid
+      })
       expect(await client.next(ofType('unsubscribed'))).toMatchObject({ request_id: rid })
     }
   })

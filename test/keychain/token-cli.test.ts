@@ -30,13 +30,16 @@ const keytar = (): KeychainBackend => createRequire(import.meta.url)('keytar') a
 const builtCli = join(repoRoot, 'out', 'main', 'cli.js')
 
 describe.skipIf(Boolean(keyringUnavailableReason))('nebula-desktop token', () => {
-  const build = tempDir('nebula-token-cli-')
-  const home = tempDir('nebula-token-home-')
+  // Created in beforeAll, so a skipped or filtered run leaves nothing behind.
+  let build = { path: '', cleanup: () => {} }
+  let home = { path: '', cleanup: () => {} }
   const profiles: string[] = []
   const secrets: string[] = []
   let cli = ''
 
   beforeAll(async () => {
+    build = tempDir('nebula-token-cli-')
+    home = tempDir('nebula-token-home-')
     cli = await bundleForNode('test/keychain/fixtures/token-cli-entry.ts', build.path)
   })
 

@@ -225,12 +225,13 @@ describe.skipIf(Boolean(keyringUnavailableReason))(
   'TokenVault where no keychain answers (real keytar, child process)',
   () => {
     let script = ''
-    const build = tempDir('nebula-vault-child-')
+    let build: ReturnType<typeof tempDir> | undefined
 
     beforeAll(async () => {
+      build = tempDir('nebula-vault-child-')
       script = await bundleForNode('test/keychain/fixtures/vault-child.ts', build.path)
     })
-    afterAll(() => build.cleanup())
+    afterAll(() => build?.cleanup())
 
     const scenarios: Array<{
       name: string
