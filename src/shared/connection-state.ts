@@ -18,8 +18,8 @@ export type ConnectionStateName = z.infer<typeof ConnectionStateNameSchema>
 
 export const ConnectionStateSchema = z.object({
   state: ConnectionStateNameSchema,
-  /** Consecutive failed attempts so far (reconnecting, offline, connecting). */
-  attempt: z.number().int().nonnegative().optional(),
+  /** Attempt number, from 1: the one under way (connecting) or the failed ones in a row (reconnecting, offline). */
+  attempt: z.number().int().positive().optional(),
   /** Milliseconds until the next attempt (reconnecting, offline). */
   retry_in_ms: z.number().int().nonnegative().optional(),
   /** Why the last connection ended or failed, redacted, for a person. */

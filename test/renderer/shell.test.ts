@@ -152,6 +152,7 @@ describe.skipIf(skipReason !== null)('renderer shell in Chromium', () => {
     try {
       const labels: Array<[SessionState['state'], string]> = [
         ['connecting', 'Connecting'],
+        ['syncing', 'Catching up'],
         ['open', 'Connected'],
         ['offline', 'Offline'],
         ['auth_failed', 'Sign-in failed'],
@@ -167,9 +168,12 @@ describe.skipIf(skipReason !== null)('renderer shell in Chromium', () => {
         state: 'reconnecting',
         attempt: 3,
         retry_in_ms: 2500,
+        reason: 'heartbeat timeout',
+        code: 1006,
         server_url: SERVER_URL
       })
       await waitForBadge(page, /^Reconnecting, attempt 3 · retry in [123] s$/)
+      expect(await page.getByTestId('status-reason').innerText()).toBe('heartbeat timeout')
       // The countdown ticks on its own and ends in "retrying now" (no new event needed).
       await waitForBadge(page, /^Reconnecting, attempt 3 · retrying now$/)
       expect(problems).toEqual([])

@@ -20,6 +20,12 @@ export function StatusPanel({
           <span className={`tone-text tone-text--${connection.tone}`}>{connection.label}</span>
           {connection.detail && <span className="facts__aside">{connection.detail}</span>}
         </dd>
+        {session?.state.reason && (
+          <>
+            <dt>Last cause</dt>
+            <dd data-testid="status-reason">{session.state.reason}</dd>
+          </>
+        )}
         <dt>Server</dt>
         <dd data-testid="status-server" className="facts__mono">
           {session ? session.state.server_url : '—'}
