@@ -492,22 +492,34 @@ export class WsServer {
     }
   }
 
-  private subscribe(conn: ClientConnection, message: SubscribeMessage): void {
+  /**
+   * The fields every answer to a (un)subscribe echoes; undefined after answering
+   * INVALID_RESOURCE for a resource this gateway does not know.
+   */
+  private answerFields(
+    conn: ClientConnection,
+    message: SubscribeMessage | UnsubscribeMessage
+  ): { resource: string; id: string; request_id?: string } | undefined {
     const { resource, id, request_id: requestId } = message
     const about = {
       resource: clip(resource),
       id: clip(id),
       ...(requestId ? { request_id: requestId } : {})
     }
-    if (!KNOWN_RESOURCES.includes(resource)) {
-      conn.send({
-        type: 'error',
-        code: ErrorCode.InvalidResource,
-        message: `unknown resource '${clip(resource)}' (known: ${KNOWN_RESOURCES.join(', ')})`,
-        ...about
-      })
-      return
-    }
+    if (KNOWN_RESOURCES.includes(resource)) return about
+    conn.send({
+      type: 'error',
+      code: ErrorCode.InvalidResource,
+      message: `unknown resource '${clip(resource)}' (known: ${KNOWN_RESOURCES.join(', ')})`,
+      ...about
+    })
+    return undefined
+  }
+
+  private subscribe(conn: ClientConnection, message: SubscribeMessage): void {
+    const about = this.answerFields(conn, message)
+    if (!about) return
+    const { resource, id } = message
     const problem = this.whyNotSubscribable(resource, id)
     const key = subKey(resource, id)
     const full =
@@ -547,23 +559,10 @@ export class WsServer {
   }
 
   private unsubscribe(conn: ClientConnection, message: UnsubscribeMessage): void {
-    const { resource, id, request_id: requestId } = message
-    const about = {
-      resource: clip(resource),
-      id: clip(id),
-      ...(requestId ? { request_id: requestId } : {})
-    }
-    if (!KNOWN_RESOURCES.includes(resource)) {
-      conn.send({
-        type: 'error',
-        code: ErrorCode.InvalidResource,
-        message: `unknown resource '${clip(resource)}' (known: ${KNOWN_RESOURCES.join(', ')})`,
-        ...about
-      })
-      return
-    }
+    const about = this.answerFields(conn, message)
+    if (!about) return
     // Idempotent: unsubscribing from something not subscribed is confirmed too.
-    const key = subKey(resource, id)
+    const key = subKey(message.resource, message.id)
     if (conn.subscriptions.delete(key)) this.unindex(key, conn)
     conn.send({ type: 'unsubscribed', ...about })
   }
