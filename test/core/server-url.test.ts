@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { ServerUrlError, resolveServerEndpoints } from '../../src/main/core/server-url'
+
+describe('resolveServerEndpoints', () => {
+  it.each([
+    ['http://127.0.0.1:8000', 'http://127.0.0.1:8000', 'ws://127.0.0.1:8000/api/v1/ws'],
+    [
+      'https://nebula.example.com/',
+      'https://nebula.example.com',
+      'wss://nebula.example.com/api/v1/ws'
+    ],
+    ['ws://localhost:8000', 'http://localhost:8000', 'ws://localhost:8000/api/v1/ws'],
+    [
+      'wss://api.example.com/api/v1/ws',
+      'https://api.example.com',
+      'wss://api.example.com/api/v1/ws'
+    ],
+    [
+      'https://example.com/nebula/api/v1',
+      'https://example.com/nebula',
+      'wss://example.com/nebula/api/v1/ws'
+    ]
+  ])('derives the endpoints of %s', (input, httpBase, wsUrl) => {
+    const endpoints = resolveServerEndpoints(input)
+    expect(endpoints.httpBase).toBe(httpBase)
+    expect(endpoints.wsUrl).toBe(wsUrl)
+    expect(endpoints.restBase).toBe(`${httpBase}/api/v1`)
+  })
+
+  it.each([
+    ['not a url', /not a valid URL/],
+    ['ftp://example.com', /unsupported scheme "ftp:"/],
+    ['https://user:secret@example.com', /credentials/],
+    ['https://example.com/?token=abc', /query or fragment/]
+  ])('refuses %s with a clear message', (input, message) => {
+    expect(() => resolveServerEndpoints(input)).toThrow(ServerUrlError)
+    expect(() => resolveServerEndpoints(input)).toThrow(message)
+  })
+
+  it('never echoes credentials it refuses', () => {
+    try {
+      resolveServerEndpoints('https://user:hunter2-secret@example.com')
+      expect.unreachable()
+    } catch (error) {
+      expect(String(error)).not.toContain('hunter2-secret')
+    }
+  })
+})
