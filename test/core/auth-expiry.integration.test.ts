@@ -45,6 +45,7 @@ describe('close 4401 mid-session', () => {
     expect(proxy.wsUpgrades).toBe(upgrades + 1)
 
     // A fresh token: back to open.
+    const expired = token
     token = await gateway.mintToken()
     session.tokenChanged()
     await rec.waitForCount('open', 2)
@@ -52,5 +53,40 @@ describe('close 4401 mid-session', () => {
 
     const everything = [...logs, ...rec.states.map((s) => JSON.stringify(s))].join('\n')
     expect(everything).not.toContain(token)
+    expect(everything).not.toContain(expired)
   }, 20_000)
+})
+
+describe('authentication by message', () => {
+  it('opens with an `authenticate` frame and alerts like the query method', async () => {
+    const gateway = await startCoreGateway()
+    cleanup.push(() => gateway.close())
+    const token = await gateway.mintToken()
+    const { session, rec } = startSession(
+      testSessionOptions(gateway.url, () => token, { connection: { authMethod: 'message' } })
+    )
+    cleanup.push(() => session.close())
+    await rec.waitForState('open')
+    expect(rec.messages.some((m) => m.type === 'authenticated')).toBe(true)
+    const failed = gateway.engine.startExecution('wf_partner_sync', {}, { outcome: 'fail' })!
+    await waitUntil(() => rec.alertsFor(failed.id).length === 1, { what: 'alert' })
+  })
+
+  it('stops in auth_failed when the server closes 4401 after a bad `authenticate`', async () => {
+    const gateway = await startCoreGateway()
+    cleanup.push(() => gateway.close())
+    const proxy = await TcpProxy.start(gateway.port)
+    cleanup.push(() => proxy.close())
+    const { session, rec } = startSession(
+      testSessionOptions(proxy.url, () => 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.not-a-signature', {
+        connection: { authMethod: 'message' }
+      })
+    )
+    cleanup.push(() => session.close())
+    await rec.waitForState('auth_failed')
+    expect(rec.states.at(-1)!.code).toBe(4401)
+    await delay(300)
+    expect(proxy.wsUpgrades).toBe(1)
+    expect(rec.count('open')).toBe(0)
+  })
 })

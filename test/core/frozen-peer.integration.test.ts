@@ -49,9 +49,11 @@ describe('frozen peer', () => {
     expect(session.isLive).toBe(false)
 
     // While frozen, new attempts cannot complete their handshake either.
-    await waitUntil(
-      () => rec.states.some((s) => s.state === 'reconnecting' && s.reason === 'connect timeout'),
-      { timeoutMs: 5_000, what: `a connect timeout while frozen (${rec.tail()})` }
+    await rec.explain(
+      waitUntil(
+        () => rec.states.some((s) => s.state === 'reconnecting' && s.reason === 'connect timeout'),
+        { timeoutMs: 5_000, what: 'a connect timeout while frozen' }
+      )
     )
     expect(rec.count('open')).toBe(1)
 
@@ -61,5 +63,29 @@ describe('frozen peer', () => {
       what: 'one live socket after the thaw'
     })
     expect(rec.states.some((s) => s.state === 'offline')).toBe(false)
+  })
+})
+
+describe('closing while the peer is frozen', () => {
+  it('releases the socket promptly instead of waiting for a close frame that never comes', async () => {
+    const gateway = await startCoreGateway()
+    cleanup.push(() => gateway.close())
+    const proxy = await TcpProxy.start(gateway.port)
+    cleanup.push(() => proxy.close())
+    const token = await gateway.mintToken()
+    const { session, rec } = startSession(testSessionOptions(proxy.url, () => token))
+    await rec.waitForState('open')
+    await waitUntil(() => proxy.openWsConnections === 1)
+    proxy.freeze()
+    const closedAt = Date.now()
+    session.close()
+    expect(session.hasLiveResources()).toBe(false)
+    // The client drops its socket within a couple of seconds; `ws` alone would wait 30 s for
+    // the close frame the frozen peer never sends, keeping a `watch` process from exiting.
+    await waitUntil(() => proxy.openWsConnections === 0, {
+      timeoutMs: 5_000,
+      what: 'the client socket to be released'
+    })
+    expect(Date.now() - closedAt).toBeLessThan(5_000)
   })
 })

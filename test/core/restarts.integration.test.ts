@@ -1,18 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Engine, Gateway } from '../../src/gateway'
+import { createEngine } from '../../src/gateway'
+import type { Gateway } from '../../src/gateway'
 import type { MonitorSession } from '../../src/main/core/session'
 import { waitUntil } from '../helpers/wait'
-import {
-  createTestEngine,
-  freePort,
-  resourceCounts,
-  startOnPort,
-  startSession,
-  testSessionOptions
-} from './support'
+import { isFailureStatus, isTerminalStatus } from '../../src/shared/protocol'
+import { freePort, resourceCounts, startOnPort, startSession, testSessionOptions } from './support'
 
-// 50 gateway restarts under one running MonitorSession (shared engine, same port): the session
-// comes back every time, and afterwards nothing is left behind.
+// 50 gateway restarts under one running MonitorSession (shared engine, same port) while the
+// engine keeps running executions, 30% of which fail: the session comes back every time, every
+// failure is alerted exactly once, and afterwards nothing is left behind.
 
 const RESTARTS = 50
 
@@ -29,8 +25,13 @@ function handleCounts(): { sockets: number; timers: number } {
 }
 
 describe('MonitorSession across gateway restarts', () => {
-  it(`reaches open after each of ${RESTARTS} restarts and leaks no socket, timer or listener`, async () => {
-    const engine: Engine = createTestEngine()
+  it(`reaches open after each of ${RESTARTS} restarts, alerts each failure once, leaks nothing`, async () => {
+    const engine = createEngine({
+      autoRun: false,
+      actionDelayMs: [5, 20],
+      seed: 99,
+      failureRate: 0.3
+    })
     cleanup.push(() => engine.stop())
     const port = await freePort()
     let gateway: Gateway = await startOnPort(engine, port)
@@ -38,10 +39,17 @@ describe('MonitorSession across gateway restarts', () => {
     const token = await gateway.mintToken({ sub: 'restart-user' })
     const before = handleCounts()
 
-    const { session, rec } = startSession(testSessionOptions(gateway.url, () => token))
+    // The real fast-loop limit (10): restarts that reconnect each time must never count as
+    // attempts that failed in a row.
+    const { session, rec } = startSession(
+      testSessionOptions(gateway.url, () => token, {
+        connection: { backoff: { baseMs: 10, capMs: 50, maxFastAttempts: 10 } }
+      })
+    )
     cleanup.push(() => session.close())
     await rec.waitForState('open')
     const listeners = listenerCounts(session)
+    engine.setAutoRun(true)
 
     for (let i = 1; i <= RESTARTS; i++) {
       const opens = rec.count('open')
@@ -49,24 +57,42 @@ describe('MonitorSession across gateway restarts', () => {
       await gateway.close()
       gateway = await startOnPort(engine, port)
       if (i % 5 === 0) {
-        // Every fifth time, pull the server away again while the session is still syncing.
+        // Every fifth time, pull the server away again as soon as the socket opens (usually
+        // while the session is still re-subscribing and reconciling).
         await rec.waitForCount('syncing', syncs + 1)
         await gateway.close()
         gateway = await startOnPort(engine, port)
       }
       // Open on the new server: the one socket of the session is now this gateway's.
-      await waitUntil(
-        () =>
-          rec.state === 'open' &&
-          rec.count('open') > opens &&
-          gateway.stats().authenticatedConnections === 1,
-        { timeoutMs: 10_000, what: `open after restart ${i} (${rec.tail()})` }
+      await rec.explain(
+        waitUntil(
+          () =>
+            rec.state === 'open' &&
+            rec.count('open') > opens &&
+            gateway.stats().authenticatedConnections === 1,
+          { timeoutMs: 10_000, what: `open after restart ${i}` }
+        )
       )
     }
+    engine.setAutoRun(false)
+    await waitUntil(() => engine.listExecutions().every((e) => isTerminalStatus(e.status)), {
+      what: 'background executions to finish'
+    })
+    const failed = engine
+      .listExecutions()
+      .filter((e) => isFailureStatus(e.status))
+      .map((e) => e.id)
+    expect(failed.length).toBeGreaterThan(5)
+    await waitUntil(() => failed.every((id) => rec.alertsFor(id).length > 0), {
+      timeoutMs: 10_000,
+      what: `an alert for each of ${failed.length} failures`
+    })
+    for (const id of failed) expect(rec.alertsFor(id), id).toHaveLength(1)
+    expect(rec.alerts).toHaveLength(failed.length)
+    expect(rec.count('open')).toBeGreaterThan(RESTARTS)
     expect(session.isLive).toBe(true)
     await waitUntil(() => gateway.stats().connections === 1, { what: 'exactly one socket' })
-    // One socket at a time: the server never saw more than one at once (checked each round
-    // above through the count of 1 now, and through the listener counts not growing).
+    // Nothing accumulated over 50 reconnects (sync waits add and remove listeners each time).
     expect(listenerCounts(session)).toEqual(listeners)
     expect(rec.states.some((s) => s.state === 'offline' || s.state === 'auth_failed')).toBe(false)
 

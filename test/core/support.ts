@@ -155,7 +155,9 @@ export function testSessionOptions(
       pongTimeoutMs: 1_000,
       connectTimeoutMs: 2_000,
       ...overrides.connection,
-      backoff: { baseMs: 10, capMs: 50, ...overrides.connection?.backoff }
+      // With real delays the 10 fast attempts span minutes; at 10–50 ms they would span a
+      // third of a second, shorter than the outages the tests stage, so the limit is raised.
+      backoff: { baseMs: 10, capMs: 50, maxFastAttempts: 1_000, ...overrides.connection?.backoff }
     },
     log: logs ?? (() => {})
   }
@@ -190,7 +192,12 @@ export class TcpProxy {
   connections = 0
   wsUpgrades = 0
   private frozen = false
-  private readonly pairs = new Set<{ client: Socket; upstream: Socket; flush: () => void }>()
+  private readonly pairs = new Set<{
+    client: Socket
+    upstream: Socket
+    flush: () => void
+    ws: boolean
+  }>()
 
   private constructor(
     private readonly server: Server,
@@ -229,6 +236,11 @@ export class TcpProxy {
     return this.pairs.size
   }
 
+  /** Open connections that began with a WebSocket upgrade request. */
+  get openWsConnections(): number {
+    return [...this.pairs].filter((p) => p.ws).length
+  }
+
   /** Destroys every connection and stops listening. */
   async close(): Promise<void> {
     for (const pair of this.pairs) {
@@ -249,7 +261,7 @@ export class TcpProxy {
       for (const chunk of toUpstream.splice(0)) upstream.write(chunk)
       for (const chunk of toClient.splice(0)) client.write(chunk)
     }
-    const pair = { client, upstream, flush }
+    const pair = { client, upstream, flush, ws: false }
     this.pairs.add(pair)
     const drop = (): void => {
       client.destroy()
@@ -259,7 +271,10 @@ export class TcpProxy {
     client.on('data', (chunk: Buffer) => {
       if (!sniffed) {
         sniffed = true
-        if (/^GET [^ ]*\/api\/v1\/ws[ ?]/.test(chunk.toString('latin1', 0, 200))) this.wsUpgrades++
+        if (/^GET [^ ]*\/api\/v1\/ws[ ?]/.test(chunk.toString('latin1', 0, 200))) {
+          this.wsUpgrades++
+          pair.ws = true
+        }
       }
       if (this.frozen || upstream.connecting) toUpstream.push(chunk)
       else upstream.write(chunk)

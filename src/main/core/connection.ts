@@ -41,6 +41,9 @@ export type ConnectionEvents = {
   invalid: (rejected: Rejected) => void
 }
 
+/** How long a closing socket may wait for the peer's close frame before it is cut. */
+const CLOSE_GRACE_MS = 1_000
+
 /** How an ended socket is handled. */
 type Verdict = 'retry' | 'auth_failed' | 'refused'
 
@@ -83,6 +86,8 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
   private failures = 0
   /** Attempts in a row that never opened: decides when to give up the fast loop. */
   private unopened = 0
+  /** Numbers each connect() so one that was overtaken while reading the token gives up. */
+  private connectSeq = 0
   private token: string | null = null
   private status: ConnectionState = { state: 'closed' }
   private started = false
@@ -172,15 +177,20 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
   }
 
   private async connect(): Promise<void> {
+    const seq = ++this.connectSeq
+    // A newer connect() (the token changed while this one read it) or close() supersedes this
+    // one: without the check both would open a socket.
+    const superseded = (): boolean => seq !== this.connectSeq || !this.started
     this.setState({ state: 'connecting', attempt: this.failures + 1 })
     let token: string | null
     try {
       token = await this.config.getToken()
     } catch (error) {
+      if (superseded()) return
       this.fail('auth_failed', `could not read the token: ${describeError(error)}`)
       return
     }
-    if (!this.started || this.status.state !== 'connecting') return
+    if (superseded() || this.status.state !== 'connecting') return
     if (!token) {
       this.fail('auth_failed', 'no token for this server')
       return
@@ -381,7 +391,15 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
     this.release(attempt)
     this.current = undefined
     this.outbox.setOpen(false)
-    if (attempt.ws.readyState === WebSocket.OPEN) attempt.ws.close(code, reason)
-    else attempt.ws.terminate()
+    const { ws } = attempt
+    if (ws.readyState !== WebSocket.OPEN) {
+      ws.terminate()
+      return
+    }
+    ws.close(code, reason)
+    // A frozen peer never answers the close frame, and ws would hold the socket for 30 s
+    // (keeping a stopping `watch` alive): give it a moment, then cut it.
+    const cut = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS)
+    ws.once('close', () => clearTimeout(cut))
   }
 }

@@ -7,7 +7,14 @@ export type PriorityValue = (typeof Priority)[keyof typeof Priority]
 export interface PacingPolicy {
   /** Most messages sent within any `windowMs`; keep a margin under the server's limit. */
   limit: number
+  /** The server's window. */
   windowMs: number
+  /**
+   * Extra time a sent message keeps its slot (default windowMs / 10). The server counts arrival
+   * times: without this, a full window re-sent the moment the last one expires can land inside
+   * the server's window when the earlier burst arrived later than the new one (latency jitter).
+   */
+  guardMs?: number
 }
 
 /** The server allows 100 client messages per minute per user; 90 leaves room for latency jitter. */
@@ -29,12 +36,16 @@ export class Outbox {
   private readonly sentAt: number[] = []
   private timer: NodeJS.Timeout | undefined
   private open = false
+  /** How long a sent message counts against the limit: the window plus the jitter guard. */
+  private readonly spanMs: number
 
   constructor(
     private readonly policy: PacingPolicy,
     private readonly transmit: (message: ClientMessage) => boolean,
     private readonly now: () => number = Date.now
-  ) {}
+  ) {
+    this.spanMs = policy.windowMs + (policy.guardMs ?? policy.windowMs / 10)
+  }
 
   /** Queues a message; it is sent as soon as the socket is open and the window allows. */
   enqueue(message: ClientMessage, priority: PriorityValue, onSent?: () => void): void {
@@ -75,7 +86,7 @@ export class Outbox {
   }
 
   private expire(): void {
-    const cutoff = this.now() - this.policy.windowMs
+    const cutoff = this.now() - this.spanMs
     while (this.sentAt.length > 0 && this.sentAt[0]! <= cutoff) this.sentAt.shift()
   }
 
@@ -98,7 +109,7 @@ export class Outbox {
       entry.onSent?.()
     }
     if (this.size > 0) {
-      const wait = Math.max(1, this.sentAt[0]! + this.policy.windowMs - this.now() + 1)
+      const wait = Math.max(1, this.sentAt[0]! + this.spanMs - this.now() + 1)
       this.timer = setTimeout(() => {
         this.timer = undefined
         this.drain()

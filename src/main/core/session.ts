@@ -78,6 +78,15 @@ export class MonitorSession extends Emitter<SessionEvents> {
   private seenNewest: string | null
   private committed: string | null
   private firstSync = true
+  /**
+   * Set while a subscription is (or was, since the last look back) unconfirmed on a live
+   * session: what happened in its scope meanwhile was neither pushed nor reconciled, so the
+   * watermark stays at `heldFrom` until a catch-up reconcile has looked at that gap.
+   */
+  private watermarkHeld = false
+  private heldFrom: string | null = null
+  private catchUpRunning = false
+  private catchUpAgain = false
   private live = false
   private saveTimer: NodeJS.Timeout | undefined
   private tickTimer: NodeJS.Timeout | undefined
@@ -115,7 +124,10 @@ export class MonitorSession extends Emitter<SessionEvents> {
       for (const { resource, id } of options.follow)
         this.releases.push(this.subscriptions.add(resource, id))
     }
-    this.subscriptions.on('change', (info) => this.emit('subscription', info))
+    this.subscriptions.on('change', (info) => {
+      this.emit('subscription', info)
+      this.onSubscriptionChange()
+    })
     this.connection.on('state', (state) => this.onConnectionState(state))
     this.connection.on('open', () => this.onOpen())
     this.connection.on('message', (message) => this.onMessage(message))
@@ -161,7 +173,7 @@ export class MonitorSession extends Emitter<SessionEvents> {
     clearTimeout(this.resyncTimer)
     clearTimeout(this.tickTimer)
     clearTimeout(this.saveTimer)
-    this.saveTimer = undefined
+    this.resyncTimer = this.tickTimer = this.saveTimer = undefined
     this.commands.dispose()
     this.followAll?.dispose()
     for (const release of this.releases.splice(0)) release()
@@ -184,15 +196,15 @@ export class MonitorSession extends Emitter<SessionEvents> {
 
   private onConnectionState(state: ConnectionState): void {
     if (state.state === 'open') return // published as `syncing`, then `open` once reconciled
-    if (state.state !== 'connecting' || this.live) {
-      // The socket is gone: nothing is confirmed, and sent commands cannot be answered.
-      this.generation++
-      this.live = false
-      clearTimeout(this.resyncTimer)
-      this.resyncTimer = undefined
-      this.subscriptions.disconnected()
-      this.commands.disconnected()
-    }
+    // The socket is gone: nothing is confirmed, and sent commands cannot be answered. This
+    // holds for `connecting` too: a token change replaces the socket with no state between,
+    // also mid-sync, and that sync must not finish and declare the session open.
+    this.generation++
+    this.live = false
+    clearTimeout(this.resyncTimer)
+    this.resyncTimer = undefined
+    this.subscriptions.disconnected()
+    this.commands.disconnected()
     this.emit('state', state)
   }
 
@@ -222,13 +234,7 @@ export class MonitorSession extends Emitter<SessionEvents> {
       if (result.truncated)
         this.log('reconciliation hit its page limit; older gaps may be incomplete')
       const missed: Alert[] = []
-      for (const execution of result.executions) {
-        if (baseline && isFailureStatus(execution.status)) {
-          // First contact with this server: old failures are history, not news.
-          this.alerts.markAlerted(execution.id)
-        }
-        this.ingest(execution, startup ? missed : undefined)
-      }
+      this.ingestReconciled(result.executions, baseline, startup ? missed : undefined)
       if (missed.length > 0) this.deliver(this.notifications.onMissedFailures(missed, this.now()))
     } catch (error) {
       if (!current()) return
@@ -244,9 +250,88 @@ export class MonitorSession extends Emitter<SessionEvents> {
     this.firstSync = false
     this.unchecked = []
     this.live = true
-    this.committed = laterOf(this.committed, this.seenNewest) ?? new Date(this.now()).toISOString()
+    if (this.subscriptions.hasPending()) {
+      // Some subscriptions are not confirmed yet (paced, or a slow server): what happens in
+      // their scope until they are is neither pushed nor in this reconcile. Hold the watermark
+      // and look at the same gap again once they are confirmed (onSubscriptionChange).
+      this.watermarkHeld = true
+      this.heldFrom = gapWatermark
+    } else {
+      this.commitWatermark()
+    }
     this.scheduleSave()
     this.emit('state', { state: 'open' })
+  }
+
+  /** While live: hold the watermark when a subscription is pending, catch up once none is. */
+  private onSubscriptionChange(): void {
+    if (!this.live || this.closed) return // a sync covers its own gap
+    if (this.subscriptions.hasPending()) {
+      if (!this.watermarkHeld) {
+        this.watermarkHeld = true
+        this.heldFrom = this.committed
+      }
+      this.catchUpAgain ||= this.catchUpRunning
+      return
+    }
+    if (this.watermarkHeld) void this.catchUp()
+  }
+
+  /**
+   * Reconciles the gap since the held watermark, after late subscriptions were confirmed. Even on
+   * first contact nothing found here is history: every failure that already existed then was in
+   * the first listing (newer ones only push it further down) and is marked already. A failure
+   * leaves the watermark held, so the next connect looks at the gap again.
+   */
+  private async catchUp(): Promise<void> {
+    if (this.catchUpRunning) {
+      this.catchUpAgain = true
+      return
+    }
+    this.catchUpRunning = true
+    this.catchUpAgain = false
+    const generation = this.generation
+    const current = () => generation === this.generation && !this.closed
+    try {
+      const trackedIds = this.store.openExecutionIds()
+      const result = await reconcile(this.rest, { watermark: this.heldFrom, trackedIds })
+      if (current()) {
+        this.ingestReconciled(result.executions, false)
+        if (!this.catchUpAgain && !this.subscriptions.hasPending()) this.commitWatermark()
+        this.scheduleSave()
+      }
+    } catch (error) {
+      if (current()) this.log(`catch-up reconciliation failed: ${describeError(error)}`)
+    } finally {
+      this.catchUpRunning = false
+    }
+    // Asked for again while this ran (a subscription went pending and was confirmed, or a newer
+    // connection has its own late subscriptions): look once more.
+    if (
+      this.catchUpAgain &&
+      this.live &&
+      !this.closed &&
+      this.watermarkHeld &&
+      !this.subscriptions.hasPending()
+    ) {
+      void this.catchUp()
+    }
+  }
+
+  private commitWatermark(): void {
+    this.watermarkHeld = false
+    this.committed = laterOf(this.committed, this.seenNewest) ?? new Date(this.now()).toISOString()
+  }
+
+  /** Feeds reconciled executions into the pipeline; on first contact old failures are history. */
+  private ingestReconciled(executions: Execution[], baseline: boolean, missed?: Alert[]): void {
+    for (const execution of executions) {
+      if (baseline && isFailureStatus(execution.status)) {
+        // First contact with this server: old failures are history, not news.
+        this.alerts.markAlerted(execution.id)
+      }
+      this.ingest(execution, missed)
+    }
   }
 
   /** Resolves when no subscription is pending, or after a quiet period without progress. */
@@ -306,7 +391,7 @@ export class MonitorSession extends Emitter<SessionEvents> {
   /** One pipeline for pushed and reconciled executions: store, transition, alert, notification. */
   private ingest(execution: Execution, missed?: Alert[]): void {
     this.seenNewest = laterOf(this.seenNewest, execution.started_at)
-    if (this.live) this.committed = this.seenNewest
+    if (this.live && !this.watermarkHeld) this.committed = this.seenNewest
     const transition = this.store.upsertExecution(execution)
     if (!transition) return
     this.scheduleSave()

@@ -52,11 +52,15 @@ export class SubscriptionRegistry extends Emitter<RegistryEvents> {
     const key = keyOf(resource, id)
     let entry = this.entries.get(key)
     if (!entry) {
-      entry = { resource, id, refs: 0, status: 'pending' }
+      entry = { resource, id, refs: 1, status: 'pending' }
       this.entries.set(key, entry)
+      // Announced, so observers know something is unconfirmed from now on (the session holds
+      // its watermark until it has looked back over this subscription's gap).
+      this.emit('change', { ...entry })
       if (this.open) this.request('subscribe', entry)
+    } else {
+      entry.refs++
     }
-    entry.refs++
     let released = false
     return () => {
       if (released) return
