@@ -72,6 +72,8 @@ describe.skipIf(skipReason !== null)('Nebula Desktop in Electron', () => {
     // A dev-server URL would load another page; RUN_AS_NODE would not start the app at all.
     delete env.ELECTRON_RENDERER_URL
     delete env.ELECTRON_RUN_AS_NODE
+    // No server configured: the app must come up in local dev mode against the bundled gateway.
+    delete env.NEBULA_SERVER_URL
     // Keeps this run's profile (and single-instance lock) away from a real installation's.
     env.XDG_CONFIG_HOME = profileDir
     app = await _electron.launch({
@@ -121,6 +123,14 @@ describe.skipIf(skipReason !== null)('Nebula Desktop in Electron', () => {
     const version = page.getByTestId('app-version')
     await version.filter({ hasText: `v${packageJson.version}` }).waitFor()
     expect(await page.getByTestId('bridge-unavailable').count()).toBe(0)
+  })
+
+  it('runs in local dev mode with no server configured and gets connected', async () => {
+    const badge = page.locator('[data-testid="connection-badge"][data-state="open"]')
+    await badge.waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('status-server').innerText()).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+$/
+    )
   })
 
   it('shows session:state events from main in the connection badge', async () => {
