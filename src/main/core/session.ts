@@ -14,7 +14,8 @@ import { NotificationPolicy } from './notification-policy'
 import type { NotificationPolicyOptions } from './notification-policy'
 import { ProfileStateFile, emptyProfileState } from './profile-state'
 import type { ProfileState } from './profile-state'
-import { laterOf, reconcile } from './reconcile'
+import { GapWatermark } from './gap-watermark'
+import { reconcile } from './reconcile'
 import { describeError } from './redact'
 import { RestClient } from './rest-client'
 import { SubscriptionRegistry } from './subscription-registry'
@@ -74,17 +75,8 @@ export class MonitorSession extends Emitter<SessionEvents> {
   private readonly releases: Array<() => void> = []
   /** Incremented on every socket open and close: a sync from an older socket stops. */
   private generation = 0
-  /** Newest `started_at` seen so far, and the one committed after a complete sync. */
-  private seenNewest: string | null
-  private committed: string | null
+  private readonly watermark: GapWatermark
   private firstSync = true
-  /**
-   * Set while a subscription is (or was, since the last look back) unconfirmed on a live
-   * session: what happened in its scope meanwhile was neither pushed nor reconciled, so the
-   * watermark stays at `heldFrom` until a catch-up reconcile has looked at that gap.
-   */
-  private watermarkHeld = false
-  private heldFrom: string | null = null
   private catchUpRunning = false
   private catchUpAgain = false
   private live = false
@@ -115,7 +107,7 @@ export class MonitorSession extends Emitter<SessionEvents> {
       this.stateFile?.load(this.connection.endpoints.httpBase) ??
       emptyProfileState(this.connection.endpoints.httpBase)
     for (const id of this.persisted.alerted_ids) this.alerts.markAlerted(id)
-    this.seenNewest = this.committed = this.persisted.watermark
+    this.watermark = new GapWatermark(this.persisted.watermark)
     this.unchecked = this.persisted.open_execution_ids
 
     if (options.follow === 'all') {
@@ -223,8 +215,8 @@ export class MonitorSession extends Emitter<SessionEvents> {
     await this.settled(current)
     if (!current()) return
     const startup = this.firstSync
-    const baseline = this.committed === null
-    const gapWatermark = this.committed
+    const baseline = this.watermark.committed === null
+    const gapWatermark = this.watermark.committed
     try {
       const trackedIds = [
         ...new Set([...this.persisted.open_execution_ids, ...this.store.openExecutionIds()])
@@ -254,10 +246,9 @@ export class MonitorSession extends Emitter<SessionEvents> {
       // Some subscriptions are not confirmed yet (paced, or a slow server): what happens in
       // their scope until they are is neither pushed nor in this reconcile. Hold the watermark
       // and look at the same gap again once they are confirmed (onSubscriptionChange).
-      this.watermarkHeld = true
-      this.heldFrom = gapWatermark
+      this.watermark.hold(gapWatermark)
     } else {
-      this.commitWatermark()
+      this.watermark.commit(this.now())
     }
     this.scheduleSave()
     this.emit('state', { state: 'open' })
@@ -267,14 +258,12 @@ export class MonitorSession extends Emitter<SessionEvents> {
   private onSubscriptionChange(): void {
     if (!this.live || this.closed) return // a sync covers its own gap
     if (this.subscriptions.hasPending()) {
-      if (!this.watermarkHeld) {
-        this.watermarkHeld = true
-        this.heldFrom = this.committed
-      }
+      // What happens in its scope until it is confirmed is neither pushed nor reconciled.
+      this.watermark.hold()
       this.catchUpAgain ||= this.catchUpRunning
       return
     }
-    if (this.watermarkHeld) void this.catchUp()
+    if (this.watermark.isHeld) void this.catchUp()
   }
 
   /**
@@ -294,10 +283,14 @@ export class MonitorSession extends Emitter<SessionEvents> {
     const current = () => generation === this.generation && !this.closed
     try {
       const trackedIds = this.store.openExecutionIds()
-      const result = await reconcile(this.rest, { watermark: this.heldFrom, trackedIds })
+      const result = await reconcile(this.rest, {
+        watermark: this.watermark.catchUpFrom,
+        trackedIds
+      })
       if (current()) {
         this.ingestReconciled(result.executions, false)
-        if (!this.catchUpAgain && !this.subscriptions.hasPending()) this.commitWatermark()
+        if (!this.catchUpAgain && !this.subscriptions.hasPending())
+          this.watermark.commit(this.now())
         this.scheduleSave()
       }
     } catch (error) {
@@ -311,16 +304,11 @@ export class MonitorSession extends Emitter<SessionEvents> {
       this.catchUpAgain &&
       this.live &&
       !this.closed &&
-      this.watermarkHeld &&
+      this.watermark.isHeld &&
       !this.subscriptions.hasPending()
     ) {
       void this.catchUp()
     }
-  }
-
-  private commitWatermark(): void {
-    this.watermarkHeld = false
-    this.committed = laterOf(this.committed, this.seenNewest) ?? new Date(this.now()).toISOString()
   }
 
   /** Feeds reconciled executions into the pipeline; on first contact old failures are history. */
@@ -390,8 +378,7 @@ export class MonitorSession extends Emitter<SessionEvents> {
 
   /** One pipeline for pushed and reconciled executions: store, transition, alert, notification. */
   private ingest(execution: Execution, missed?: Alert[]): void {
-    this.seenNewest = laterOf(this.seenNewest, execution.started_at)
-    if (this.live && !this.watermarkHeld) this.committed = this.seenNewest
+    this.watermark.observe(execution.started_at, this.live)
     const transition = this.store.upsertExecution(execution)
     if (!transition) return
     this.scheduleSave()
@@ -439,7 +426,7 @@ export class MonitorSession extends Emitter<SessionEvents> {
     if (!this.stateFile) return
     this.stateFile.save({
       ...this.persisted,
-      watermark: this.committed,
+      watermark: this.watermark.committed,
       open_execution_ids: [...new Set([...this.unchecked, ...this.store.openExecutionIds()])],
       alerted_ids: this.alerts.recentIds()
     })

@@ -1,0 +1,53 @@
+import { laterOf } from './reconcile'
+
+/**
+ * The point in the server's history up to which nothing can have been missed: the newest
+ * execution `started_at` seen while every subscription was confirmed and live. Reconciliation
+ * lists from here after a gap. While a subscription is unconfirmed on a live session the
+ * watermark is held where it was, so a later catch-up looks at that stretch again.
+ */
+export class GapWatermark {
+  private seen: string | null
+  private value: string | null
+  private heldFrom: string | null = null
+  private held = false
+
+  constructor(initial: string | null) {
+    this.seen = this.value = initial
+  }
+
+  /** The committed watermark (persisted, and where the next reconciliation starts). */
+  get committed(): string | null {
+    return this.value
+  }
+
+  /** Where a catch-up must start: the held point, or the committed watermark. */
+  get catchUpFrom(): string | null {
+    return this.held ? this.heldFrom : this.value
+  }
+
+  /** True while the watermark waits for a catch-up reconciliation. */
+  get isHeld(): boolean {
+    return this.held
+  }
+
+  /** Notes an execution's start; while live and not held, the watermark follows it. */
+  observe(startedAt: string | null | undefined, live: boolean): void {
+    this.seen = laterOf(this.seen, startedAt)
+    if (live && !this.held) this.value = this.seen
+  }
+
+  /** Stops advancing; a catch-up will start from `from` (default: the committed watermark). */
+  hold(from: string | null = this.value): void {
+    if (this.held) return
+    this.held = true
+    this.heldFrom = from
+  }
+
+  /** Everything up to what was seen is covered: advance (to `now` when nothing was ever seen). */
+  commit(now: number): void {
+    this.held = false
+    this.heldFrom = null
+    this.value = laterOf(this.value, this.seen) ?? new Date(now).toISOString()
+  }
+}
