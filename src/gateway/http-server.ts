@@ -8,6 +8,7 @@ import type { TokenAuthority, TokenClaims } from './auth'
 import type { RateLimiter } from './rate-limiter'
 import { HttpError } from './rest-routes'
 import type { RestResponse, Route } from './rest-routes'
+import { describeError } from './describe-error'
 
 export interface HttpServerOptions {
   routes: Route[]
@@ -236,7 +237,7 @@ export function createHttpServer(opts: HttpServerOptions): Server {
             return
           }
           // Only the path is logged: query strings and headers may carry secrets.
-          opts.log(`rest: ${req.method ?? '?'} ${path} failed: ${describe(error)}`)
+          opts.log(`rest: ${req.method ?? '?'} ${path} failed: ${describeError(error)}`)
           write(
             res,
             errorResponse(new HttpError(500, ErrorCode.InternalError, 'internal error'), requestId)
@@ -248,7 +249,7 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     try {
       opts.onUpgrade(req, socket, head)
     } catch (error) {
-      opts.log(`ws: upgrade failed: ${describe(error)}`)
+      opts.log(`ws: upgrade failed: ${describeError(error)}`)
       socket.destroy()
     }
   })
@@ -257,8 +258,4 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     else socket.destroy()
   })
   return server
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
