@@ -7,7 +7,11 @@ import {
   type ExecutionTransition
 } from '../../src/main/core/alert-policy'
 import { AlertSchema } from '../../src/shared/alerts'
-import { isFailureStatus, type Execution } from '../../src/shared/protocol'
+import {
+  KNOWN_EXECUTION_STATUSES,
+  isFailureStatus,
+  type Execution
+} from '../../src/shared/protocol'
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z')
 
@@ -196,18 +200,7 @@ describe('AlertPolicy', () => {
   })
 
   it('for any interleaving and duplication of transitions, each failed execution alerts exactly once (property)', () => {
-    const status = fc.constantFrom(
-      'created',
-      'pending',
-      'running',
-      'paused',
-      'cancelling',
-      'completed',
-      'cancelled',
-      'failed',
-      'timed_out',
-      'mystery'
-    )
+    const status = fc.constantFrom(...KNOWN_EXECUTION_STATUSES, 'mystery')
     // Each execution walks a random status path; every step may be delivered up to 3 times,
     // and all deliveries of all executions are shuffled together.
     const scenario = fc

@@ -257,15 +257,20 @@ describe('OutboundQueue (pure)', () => {
     maxPendingBytes: 1000,
     flushIntervalMs: 5
   }
-
-  it('passes through while the socket keeps up, then coalesces, caps logs, and flushes in order', async () => {
-    const sink = fakeSink()
+  /** A queue over `sink` that counts what it drops. */
+  function countingQueue(sink: ReturnType<typeof fakeSink>) {
     const dropped = { updates: 0, logs: 0, overflow: 0 }
     const q = new OutboundQueue(sink, limits, {
       onDroppedUpdate: () => dropped.updates++,
       onDroppedLog: () => dropped.logs++,
       onOverflow: () => dropped.overflow++
     })
+    return { q, dropped }
+  }
+
+  it('passes through while the socket keeps up, then coalesces, caps logs, and flushes in order', async () => {
+    const sink = fakeSink()
+    const { q, dropped } = countingQueue(sink)
     q.push(b('a'), { kind: 'control' })
     expect(sink.sent).toEqual(['a'])
     sink.bufferedAmount = 1000
@@ -286,16 +291,11 @@ describe('OutboundQueue (pure)', () => {
   it('gives up on a consumer whose pending bytes pass the cap', () => {
     const sink = fakeSink()
     sink.bufferedAmount = 1000
-    let overflow = 0
-    const q = new OutboundQueue(sink, limits, {
-      onDroppedUpdate: () => {},
-      onDroppedLog: () => {},
-      onOverflow: () => overflow++
-    })
+    const { q, dropped } = countingQueue(sink)
     q.push(b('x'.repeat(600)), { kind: 'control' })
     expect(q.bytes).toBe(600)
     q.push(b('y'.repeat(600)), { kind: 'update', key: 'e1' })
-    expect(overflow).toBe(1)
+    expect(dropped.overflow).toBe(1)
     expect(q.bytes).toBe(0)
     q.dispose()
   })
@@ -303,14 +303,9 @@ describe('OutboundQueue (pure)', () => {
   it('gives up on a hopeless consumer instead of growing', () => {
     const sink = fakeSink()
     sink.bufferedAmount = 1000
-    let overflow = 0
-    const q = new OutboundQueue(sink, limits, {
-      onDroppedUpdate: () => {},
-      onDroppedLog: () => {},
-      onOverflow: () => overflow++
-    })
+    const { q, dropped } = countingQueue(sink)
     for (let i = 0; i < 6; i++) q.push(b(`u${i}`), { kind: 'update', key: `e${i}` })
-    expect(overflow).toBe(1)
+    expect(dropped.overflow).toBe(1)
     expect(q.size).toBe(0)
     q.dispose()
   })
