@@ -36,7 +36,7 @@ export default tseslint.config(
   },
   {
     // The CLI launcher and build scripts are plain CommonJS run by Node.
-    files: ['bin/**/*.js', 'scripts/**/*.js'],
+    files: ['bin/**/*.js', 'scripts/**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   },

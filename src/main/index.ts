@@ -25,7 +25,8 @@ const INDEX_HTML_PATH = join(__dirname, '../renderer/index.html')
 
 const sessionState = new EventPublisher(EventChannel.SessionState)
 let mainWindow: BrowserWindow | null = null
-let monitor: RunningMonitor | null = null
+/** The monitor, once started (or null when it could not start); awaited on quit. */
+let monitor: Promise<RunningMonitor | null> = Promise.resolve(null)
 
 /** Shows a connection-state change in the dashboard, now and after every reload of the page. */
 export function publishSessionState(state: SessionState): void {
@@ -61,8 +62,9 @@ function start(): void {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
   app.on('second-instance', () => focusWindow(mainWindow))
   app.on('before-quit', () => {
-    void monitor?.stop()
-    monitor = null
+    // Also stops a monitor still starting when the user quits.
+    void monitor.then((running) => running?.stop())
+    monitor = Promise.resolve(null)
   })
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
@@ -79,12 +81,12 @@ function start(): void {
       })
     })
     openMainWindow(source)
-    startMonitor(publishSessionState).then(
-      (running) => {
-        monitor = running
-      },
-      (error: unknown) => console.error(`[monitor] could not start: ${describeError(error)}`)
-    )
+    monitor = startMonitor(publishSessionState).catch((error: unknown) => {
+      const reason = `could not start the monitor: ${describeError(error)}`
+      console.error(`[monitor] ${reason}`)
+      publishSessionState({ state: 'closed', reason })
+      return null
+    })
     app.on('activate', () => {
       if (mainWindow === null) openMainWindow(source)
     })

@@ -157,7 +157,7 @@ describe('EventPublisher', () => {
     publisher.publish(reconnecting)
     const invalid = [
       { state: 'dancing', server_url: 'http://127.0.0.1:8000' },
-      { state: 'open' },
+      { state: 'open', server_url: 42 },
       { state: 'open', server_url: 'not a url' },
       { state: 'reconnecting', attempt: 0, server_url: 'http://127.0.0.1:8000' },
       { state: 'reconnecting', retry_in_ms: -1, server_url: 'http://127.0.0.1:8000' }

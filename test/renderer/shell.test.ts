@@ -174,6 +174,17 @@ describe.skipIf(skipReason !== null)('renderer shell in Chromium', () => {
       })
       await waitForBadge(page, /^Reconnecting, attempt 3 · retry in [123] s$/)
       expect(await page.getByTestId('status-reason').innerText()).toBe('heartbeat timeout')
+      // A monitor that could not start has no server URL; the panel says why instead.
+      await emit(page, { state: 'closed', reason: 'could not start the monitor: bad URL' })
+      await page.locator('[data-testid="connection-badge"][data-state="closed"]').waitFor()
+      expect(await page.getByTestId('status-server').innerText()).toBe('—')
+      expect(await page.getByTestId('status-reason').innerText()).toMatch(/could not start/)
+      await emit(page, {
+        state: 'reconnecting',
+        attempt: 3,
+        retry_in_ms: 2500,
+        server_url: SERVER_URL
+      })
       // The countdown ticks on its own and ends in "retrying now" (no new event needed).
       await waitForBadge(page, /^Reconnecting, attempt 3 · retrying now$/)
       expect(problems).toEqual([])

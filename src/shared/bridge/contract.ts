@@ -21,9 +21,10 @@ export type { ConnectionStateName } from '../connection-state'
 
 /**
  * One connection-state change (`session:state`): the core's ConnectionState plus the server's
- * base URL, never with a token in it.
+ * base URL, never with a token in it. The URL is absent only when the monitor could not start
+ * (e.g. a malformed NEBULA_SERVER_URL), and `reason` then says why.
  */
-export const SessionStateSchema = ConnectionStateSchema.extend({ server_url: z.url() })
+export const SessionStateSchema = ConnectionStateSchema.extend({ server_url: z.url().optional() })
 export type SessionState = z.infer<typeof SessionStateSchema>
 
 /** Request and response schema per invoke channel; a missing channel fails to compile. */

@@ -28,7 +28,7 @@ export function StatusPanel({
         )}
         <dt>Server</dt>
         <dd data-testid="status-server" className="facts__mono">
-          {session ? session.state.server_url : '—'}
+          {session?.state.server_url ?? '—'}
         </dd>
       </dl>
       <p className="panel__text">{connection.explanation}</p>
