@@ -1,6 +1,6 @@
 import type { Alert, Notification } from '../../shared/alerts'
 import type { ConnectionState } from '../../shared/connection-state'
-import { isFailureStatus } from '../../shared/protocol'
+import { ALL_ID, Resource, isFailureStatus } from '../../shared/protocol'
 import type { Execution, Rejected, ServerMessage } from '../../shared/protocol'
 import { AlertPolicy } from './alert-policy'
 import { CommandQueue } from './command-queue'
@@ -314,12 +314,26 @@ export class MonitorSession extends Emitter<SessionEvents> {
   /** Feeds reconciled executions into the pipeline; on first contact old failures are history. */
   private ingestReconciled(executions: Execution[], baseline: boolean, missed?: Alert[]): void {
     for (const execution of executions) {
+      // REST lists every workflow's executions; a session following chosen subscriptions
+      // only takes what those subscriptions would have pushed.
+      if (!this.followsExecution(execution)) continue
       if (baseline && isFailureStatus(execution.status)) {
         // First contact with this server: old failures are history, not news.
         this.alerts.markAlerted(execution.id)
       }
       this.ingest(execution, missed)
     }
+  }
+
+  /** True when this session's subscriptions cover the execution's updates. */
+  private followsExecution(execution: Execution): boolean {
+    if (this.options.follow === 'all') return true
+    return this.options.follow.some(
+      ({ resource, id }) =>
+        (resource === Resource.Execution && id === execution.id) ||
+        (resource === Resource.WorkflowExecutions &&
+          (id === ALL_ID || id === execution.workflow_id))
+    )
   }
 
   /** Resolves when no subscription is pending, or after a quiet period without progress. */
