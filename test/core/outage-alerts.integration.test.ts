@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createEngine } from '../../src/gateway'
-import type { Engine, Gateway } from '../../src/gateway'
+import type { Engine } from '../../src/gateway'
 import { isTerminalStatus } from '../../src/shared/protocol'
 import { waitUntil } from '../helpers/wait'
-import { freePort, startOnPort, startSession, testSessionOptions } from './support'
+import { RestartableGateway, startSession, testSessionOptions } from './support'
 
 // The engine keeps running while the gateway is down (shared engine). Failures that happen
 // during the outage, including one that was already running before it, are alerted exactly
@@ -34,18 +33,16 @@ async function finished(engine: Engine, ids: string[]): Promise<void> {
 describe('failures during an outage', () => {
   it('are alerted exactly once each after the reconnect, and not again later', async () => {
     // Actions slow enough (4 × 80–120 ms) that one execution can span the start of the outage.
-    const engine = createEngine({
+    const rig = await RestartableGateway.start({
       autoRun: false,
       actionDelayMs: [80, 120],
       seed: 7,
       failureRate: 0
     })
-    cleanup.push(() => engine.stop())
-    const port = await freePort()
-    let gateway: Gateway = await startOnPort(engine, port)
-    cleanup.push(() => gateway.close())
-    const token = await gateway.mintToken()
-    const { session, rec } = startSession(testSessionOptions(gateway.url, () => token))
+    cleanup.push(() => rig.dispose())
+    const { engine } = rig
+    const token = await rig.gateway.mintToken()
+    const { session, rec } = startSession(testSessionOptions(rig.gateway.url, () => token))
     cleanup.push(() => session.close())
     await rec.waitForState('open')
 
@@ -63,7 +60,7 @@ describe('failures during an outage', () => {
         session.store.getExecution(newer) !== undefined,
       { what: 'the spanning execution to be seen running' }
     )
-    await gateway.close()
+    await rig.stop()
     await rec.waitForCount('reconnecting', 1)
 
     // Started and finished entirely during the outage.
@@ -75,7 +72,7 @@ describe('failures during an outage', () => {
     const straddling = start(engine, 'fail')
     expect(rec.alerts.map((a) => a.execution_id)).toEqual([before])
 
-    gateway = await startOnPort(engine, port)
+    await rig.resume()
     await rec.waitForCount('open', 2)
     await finished(engine, [straddling])
     const failedIds = [before, spanning, ...during, straddling]
@@ -84,12 +81,14 @@ describe('failures during an outage', () => {
     })
 
     // An extra reconnect: reconciliation finds the same failures again and alerts nothing.
-    await gateway.close()
-    gateway = await startOnPort(engine, port)
+    await rig.restart()
     await rec.waitForCount('open', 3)
-    await waitUntil(() => rec.state === 'open' && gateway.stats().authenticatedConnections === 1, {
-      what: 'open on the third gateway'
-    })
+    await waitUntil(
+      () => rec.state === 'open' && rig.gateway.stats().authenticatedConnections === 1,
+      {
+        what: 'open on the third gateway'
+      }
+    )
 
     for (const id of failedIds) expect(rec.alertsFor(id), id).toHaveLength(1)
     expect(rec.alerts).toHaveLength(failedIds.length)

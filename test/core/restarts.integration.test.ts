@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createEngine } from '../../src/gateway'
-import type { Gateway } from '../../src/gateway'
 import type { MonitorSession } from '../../src/main/core/session'
 import { waitUntil } from '../helpers/wait'
 import { isFailureStatus, isTerminalStatus } from '../../src/shared/protocol'
-import { freePort, resourceCounts, startOnPort, startSession, testSessionOptions } from './support'
+import { RestartableGateway, resourceCounts, startSession, testSessionOptions } from './support'
 
 // 50 gateway restarts under one running MonitorSession (shared engine, same port) while the
 // engine keeps running executions, 30% of which fail: the session comes back every time, every
@@ -26,23 +24,21 @@ function handleCounts(): { sockets: number; timers: number } {
 
 describe('MonitorSession across gateway restarts', () => {
   it(`reaches open after each of ${RESTARTS} restarts, alerts each failure once, leaks nothing`, async () => {
-    const engine = createEngine({
+    const rig = await RestartableGateway.start({
       autoRun: false,
       actionDelayMs: [5, 20],
       seed: 99,
       failureRate: 0.3
     })
-    cleanup.push(() => engine.stop())
-    const port = await freePort()
-    let gateway: Gateway = await startOnPort(engine, port)
-    cleanup.push(() => gateway.close())
-    const token = await gateway.mintToken({ sub: 'restart-user' })
+    cleanup.push(() => rig.dispose())
+    const { engine } = rig
+    const token = await rig.gateway.mintToken({ sub: 'restart-user' })
     const before = handleCounts()
 
     // The real fast-loop limit (10): restarts that reconnect each time must never count as
     // attempts that failed in a row.
     const { session, rec } = startSession(
-      testSessionOptions(gateway.url, () => token, {
+      testSessionOptions(rig.gateway.url, () => token, {
         connection: { backoff: { baseMs: 10, capMs: 50, maxFastAttempts: 10 } }
       })
     )
@@ -54,14 +50,12 @@ describe('MonitorSession across gateway restarts', () => {
     for (let i = 1; i <= RESTARTS; i++) {
       const opens = rec.count('open')
       const syncs = rec.count('syncing')
-      await gateway.close()
-      gateway = await startOnPort(engine, port)
+      await rig.restart()
       if (i % 5 === 0) {
         // Every fifth time, pull the server away again as soon as the socket opens (usually
         // while the session is still re-subscribing and reconciling).
         await rec.waitForCount('syncing', syncs + 1)
-        await gateway.close()
-        gateway = await startOnPort(engine, port)
+        await rig.restart()
       }
       // Open on the new server: the one socket of the session is now this gateway's.
       await rec.explain(
@@ -69,7 +63,7 @@ describe('MonitorSession across gateway restarts', () => {
           () =>
             rec.state === 'open' &&
             rec.count('open') > opens &&
-            gateway.stats().authenticatedConnections === 1,
+            rig.gateway.stats().authenticatedConnections === 1,
           { timeoutMs: 10_000, what: `open after restart ${i}` }
         )
       )
@@ -91,7 +85,7 @@ describe('MonitorSession across gateway restarts', () => {
     expect(rec.alerts).toHaveLength(failed.length)
     expect(rec.count('open')).toBeGreaterThan(RESTARTS)
     expect(session.isLive).toBe(true)
-    await waitUntil(() => gateway.stats().connections === 1, { what: 'exactly one socket' })
+    await waitUntil(() => rig.gateway.stats().connections === 1, { what: 'exactly one socket' })
     // Nothing accumulated over 50 reconnects (sync waits add and remove listeners each time).
     expect(listenerCounts(session)).toEqual(listeners)
     expect(rec.states.some((s) => s.state === 'offline' || s.state === 'auth_failed')).toBe(false)
@@ -100,8 +94,10 @@ describe('MonitorSession across gateway restarts', () => {
     expect(session.hasLiveResources()).toBe(false)
     expect(session.connection.listenerCount()).toBe(0)
     expect(session.subscriptions.listenerCount()).toBe(0)
-    await waitUntil(() => gateway.stats().connections === 0, { what: 'server to see the close' })
-    await gateway.close()
+    await waitUntil(() => rig.gateway.stats().connections === 0, {
+      what: 'server to see the close'
+    })
+    await rig.stop()
     // Every socket and timer the session made is gone (fetch's pooled sockets close with the
     // server; the engine's timers finished because nothing runs).
     await waitUntil(

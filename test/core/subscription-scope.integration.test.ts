@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createEngine } from '../../src/gateway'
-import type { Gateway } from '../../src/gateway'
 import { isTerminalStatus } from '../../src/shared/protocol'
 import { waitUntil } from '../helpers/wait'
-import { freePort, startOnPort, startSession, testSessionOptions } from './support'
+import { RestartableGateway, startSession, testSessionOptions } from './support'
 
 // A session that follows chosen subscriptions (`watch --subscribe`) reconciles only within
 // them: an outage must not turn other workflows' failures into alerts the user never asked for.
@@ -16,26 +14,24 @@ afterEach(async () => {
 
 describe('reconciliation with chosen subscriptions', () => {
   it('alerts failures during an outage only for the workflows it follows', async () => {
-    const engine = createEngine({
+    const rig = await RestartableGateway.start({
       autoRun: false,
       actionDelayMs: [5, 15],
       seed: 11,
       failureRate: 0
     })
-    cleanup.push(() => engine.stop())
-    const port = await freePort()
-    let gateway: Gateway = await startOnPort(engine, port)
-    cleanup.push(() => gateway.close())
-    const token = await gateway.mintToken()
+    cleanup.push(() => rig.dispose())
+    const { engine } = rig
+    const token = await rig.gateway.mintToken()
     const { session, rec } = startSession(
-      testSessionOptions(gateway.url, () => token, {
+      testSessionOptions(rig.gateway.url, () => token, {
         follow: [{ resource: 'workflow_executions', id: 'wf_order_processing' }]
       })
     )
     cleanup.push(() => session.close())
     await rec.waitForState('open')
 
-    await gateway.close()
+    await rig.stop()
     await rec.waitForCount('reconnecting', 1)
     const followed = engine.startExecution('wf_order_processing', {}, { outcome: 'fail' })!
     const other = engine.startExecution('wf_nightly_etl', {}, { outcome: 'fail' })!
@@ -44,7 +40,7 @@ describe('reconciliation with chosen subscriptions', () => {
       { what: 'both executions to fail during the outage' }
     )
 
-    gateway = await startOnPort(engine, port)
+    await rig.resume()
     await rec.waitForCount('open', 2)
     await waitUntil(() => rec.alertsFor(followed.id).length === 1, {
       what: 'the followed workflow’s failure to be alerted'

@@ -65,6 +65,59 @@ export async function startOnPort(
   throw lastError
 }
 
+/**
+ * A gateway on a fixed port over an engine that outlives it, so a test can stage outages and
+ * restarts while executions keep running (and the client reconnects to the same URL).
+ */
+export class RestartableGateway {
+  private current: Gateway
+
+  private constructor(
+    readonly engine: Engine,
+    readonly port: number,
+    first: Gateway
+  ) {
+    this.current = first
+  }
+
+  /** Creates the engine and starts the first gateway on a free port. */
+  static async start(
+    engineOptions: Parameters<typeof createEngine>[0]
+  ): Promise<RestartableGateway> {
+    const engine = createEngine(engineOptions)
+    const port = await freePort()
+    return new RestartableGateway(engine, port, await startOnPort(engine, port))
+  }
+
+  /** The gateway serving now (or the last one, once stopped). */
+  get gateway(): Gateway {
+    return this.current
+  }
+
+  /** The outage begins: the server goes away, the engine keeps running. */
+  stop(): Promise<void> {
+    return this.current.close()
+  }
+
+  /** The outage ends: a new gateway on the same port over the same engine. */
+  async resume(): Promise<Gateway> {
+    this.current = await startOnPort(this.engine, this.port)
+    return this.current
+  }
+
+  /** A server restart: stop, then resume. */
+  async restart(): Promise<Gateway> {
+    await this.stop()
+    return this.resume()
+  }
+
+  /** Closes the gateway and stops the engine. */
+  async dispose(): Promise<void> {
+    await this.current.close()
+    this.engine.stop()
+  }
+}
+
 /** Everything a MonitorSession emitted, in order. */
 export class SessionRecorder {
   readonly states: ConnectionState[] = []
