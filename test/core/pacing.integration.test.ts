@@ -4,7 +4,7 @@ import { waitUntil } from '../helpers/wait'
 import { startCoreGateway, startSession, testSessionOptions } from './support'
 
 // 150 workflows on a server that refuses `workflow_executions:all` and allows 40 messages per
-// 2 s: the session needs ~152 subscribe messages plus heartbeats, paced at 36 per 2 s, and the
+// 2 s: the session needs ~152 subscribe messages plus heartbeats, paced at 36 per 3 s, and the
 // server must never answer RATE_LIMIT_EXCEEDED. (The real limit is 100 per minute; the window
 // is scaled down so the test takes seconds, not minutes.)
 
@@ -43,7 +43,14 @@ describe('pacing under the rate limit', () => {
     const { session, rec } = startSession(
       testSessionOptions(gateway.url, () => token, {
         settleTimeoutMs: 5_000,
-        connection: { heartbeatMs: 500, pacing: { limit: 36, windowMs: 2_000 } }
+        // Client and server share this process: a CPU stall on a busy CI machine delays the
+        // server's reading as if it were network jitter. The guard and the pong timeout are
+        // scaled to tolerate a 1 s stall, as the defaults tolerate 6 s on the real minute.
+        connection: {
+          heartbeatMs: 500,
+          pongTimeoutMs: 5_000,
+          pacing: { limit: 36, windowMs: 2_000, guardMs: 1_000 }
+        }
       })
     )
     cleanup.push(() => session.close())
@@ -99,7 +106,7 @@ describe('subscriptions confirmed after the session went open', () => {
         // Shorter than one pacing window: the session reconciles and goes open while the
         // last subscriptions still wait for their turn.
         settleTimeoutMs: 300,
-        connection: { pacing: { limit: 36, windowMs: 2_000 } }
+        connection: { pacing: { limit: 36, windowMs: 2_000, guardMs: 1_000 } }
       })
     )
     cleanup.push(() => session.close())
