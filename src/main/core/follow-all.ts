@@ -60,7 +60,15 @@ export class FollowAll {
   }
 
   private onChange(info: SubscriptionInfo): void {
-    if (this.mode !== 'all' || info.status !== 'failed') return
+    if (this.mode === 'per_workflow') {
+      // Workflows created between the last listing and the server taking `workflows:all` sent
+      // no event: list again once that subscription is confirmed (after every connect too).
+      if (info.resource === Resource.Workflows && info.id === ALL_ID && info.status === 'active') {
+        void this.relist()
+      }
+      return
+    }
+    if (info.status !== 'failed') return
     if (info.resource !== Resource.WorkflowExecutions || info.id !== ALL_ID) return
     this.log(
       `server refused workflow_executions:all (${info.error?.code ?? 'error'}); following each workflow instead`
@@ -72,11 +80,14 @@ export class FollowAll {
   }
 
   private async relist(): Promise<void> {
+    // Only what was followed before the listing started may be dropped for missing from it:
+    // a workflow added meanwhile by a `created` event is newer than the listing.
+    const before = new Set(this.perWorkflow.keys())
     try {
       const workflows = await this.rest.listWorkflows()
       const current = new Set(workflows.map((w) => w.id))
       for (const id of current) this.follow(id)
-      for (const id of [...this.perWorkflow.keys()]) if (!current.has(id)) this.drop(id)
+      for (const id of before) if (!current.has(id)) this.drop(id)
     } catch (error) {
       this.log(`could not list workflows: ${describeError(error)}; will retry on the next connect`)
     }
