@@ -2,9 +2,19 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
+/** Path aliases, one per runtime folder (tsconfig.base.json `paths` says the same for tsc). */
+export const aliases = {
+  '@shared': resolve(__dirname, 'src/shared'),
+  '@gateway': resolve(__dirname, 'src/gateway'),
+  '@main': resolve(__dirname, 'src/main'),
+  '@preload': resolve(__dirname, 'src/preload'),
+  '@renderer': resolve(__dirname, 'src/renderer/src')
+}
+
 // Three Electron entries plus the plain-Node CLI (`bin/nebula-desktop.js` loads out/main/cli.js).
 export default defineConfig({
   main: {
+    resolve: { alias: aliases },
     build: {
       rollupOptions: {
         input: {
@@ -15,6 +25,7 @@ export default defineConfig({
     }
   },
   preload: {
+    resolve: { alias: aliases },
     build: {
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') }
@@ -23,6 +34,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
+    resolve: { alias: aliases },
     build: {
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/renderer/index.html') }

@@ -1,5 +1,5 @@
 import { bench, describe } from 'vitest'
-import { ExecutionStore } from '../src/main/core/execution-store'
+import { ExecutionStore } from '@main/core/execution-store'
 
 // The store must stay bounded and cheap under a long day of traffic: 2000 executions retained,
 // updates O(1). Memory: see bench/README.md for the heap check.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, bench, describe } from 'vitest'
 import WebSocket from 'ws'
-import { startGateway } from '../src/gateway'
-import type { Gateway } from '../src/gateway'
+import { startGateway } from '@gateway'
+import type { Gateway } from '@gateway'
 
 // One engine event, serialised once, delivered to 200 real WebSocket clients on loopback.
 // Each iteration runs one execution to completion and waits until every client has seen it.

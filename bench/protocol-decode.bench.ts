@@ -1,5 +1,5 @@
 import { bench, describe } from 'vitest'
-import { decodeServerFrame } from '../src/shared/protocol'
+import { decodeServerFrame } from '@shared/protocol'
 
 // Every inbound frame goes through this; the target is well over 50k frames/s on one core,
 // so a burst of a few thousand updates costs the main process milliseconds, not seconds.

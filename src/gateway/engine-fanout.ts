@@ -1,5 +1,5 @@
-import { ALL_ID, Resource } from '../shared/protocol'
-import type { Execution, LogEntry, ServerMessage, WorkflowEvent } from '../shared/protocol'
+import { ALL_ID, Resource } from '@shared/protocol'
+import type { Execution, LogEntry, ServerMessage, WorkflowEvent } from '@shared/protocol'
 import type { Engine } from './engine'
 import { CONTROL, LOG } from './outbound-queue'
 import type { OutboundKind } from './outbound-queue'

@@ -6,13 +6,13 @@ import type {
   WorkflowCreate,
   WorkflowEvent,
   WorkflowUpdate
-} from '../shared/protocol'
-import { isTerminalStatus } from '../shared/protocol'
+} from '@shared/protocol'
+import { isTerminalStatus } from '@shared/protocol'
 import { DEMO_WORKFLOWS, behaviorFor } from './demo-workflows'
 import type { ActionBehavior, SimulatedLog } from './demo-workflows'
 import { createRandom } from './random'
 import type { Random } from './random'
-import { Emitter } from '../shared/emitter'
+import { Emitter } from '@shared/emitter'
 
 /** What the engine announces: every execution change, every log line, every workflow change. */
 export interface EngineEvents {

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { ErrorCode, REST_PATH, WS_PATH } from '../shared/protocol'
-import type { ApiErrorBody } from '../shared/protocol'
+import { ErrorCode, REST_PATH, WS_PATH } from '@shared/protocol'
+import type { ApiErrorBody } from '@shared/protocol'
 import type { TokenAuthority, TokenClaims } from './auth'
 import type { RateLimiter } from './rate-limiter'
 import { HttpError } from './rest-routes'
 import type { RestResponse, Route } from './rest-routes'
-import { describeError } from './describe-error'
+import { describeError } from '@shared/redact'
 
 export interface HttpServerOptions {
   routes: Route[]

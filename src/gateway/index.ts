@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import { WS_PATH } from '../shared/protocol'
+import { WS_PATH } from '@shared/protocol'
 import { createTokenAuthority, resolveSecret } from './auth'
 import type { MintClaims } from './auth'
 import { createEngine } from './engine'

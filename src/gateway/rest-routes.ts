@@ -8,8 +8,8 @@ import {
   REST_PATH,
   WorkflowCreateSchema,
   WorkflowUpdateSchema
-} from '../shared/protocol'
-import type { ExecuteResponse, Health, LoginResponse, Pagination } from '../shared/protocol'
+} from '@shared/protocol'
+import type { ExecuteResponse, Health, LoginResponse, Pagination } from '@shared/protocol'
 import type { TokenAuthority, TokenClaims } from './auth'
 import type { Engine } from './engine'
 import { checkExecutionInput } from './engine'

@@ -1,4 +1,4 @@
-import { Resource, isTerminalStatus } from '../shared/protocol'
+import { Resource, isTerminalStatus } from '@shared/protocol'
 import type { OutboundKind } from './outbound-queue'
 import type { ClientConnection } from './ws-connection'
 

@@ -1,5 +1,5 @@
-import { ALL_ID, ErrorCode, KNOWN_RESOURCES, Resource } from '../shared/protocol'
-import type { ClientMessage, SubscribeMessage } from '../shared/protocol'
+import { ALL_ID, ErrorCode, KNOWN_RESOURCES, Resource } from '@shared/protocol'
+import type { ClientMessage, SubscribeMessage } from '@shared/protocol'
 import type { Engine } from './engine'
 import { clipEcho, withRequestId } from './reply-fields'
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION, subscriptionKey } from './subscription-index'

@@ -1,5 +1,5 @@
 import WebSocket from 'ws'
-import type { ServerMessage } from '../shared/protocol'
+import type { ServerMessage } from '@shared/protocol'
 import type { TokenClaims } from './auth'
 import { CONTROL, OutboundQueue } from './outbound-queue'
 import type { OutboundHooks, OutboundKind, OutboundLimits } from './outbound-queue'

@@ -1,8 +1,8 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import { BRIDGE_GLOBAL, EventChannel, InvokeChannel } from '../shared/bridge/channels'
-import type { EventChannelName, InvokeChannelName } from '../shared/bridge/channels'
-import type { EventPayload, InvokeRequest, InvokeResponse } from '../shared/bridge/contract'
-import type { NebulaBridge, Unsubscribe } from '../shared/bridge/api'
+import { BRIDGE_GLOBAL, EventChannel, InvokeChannel } from '@shared/bridge/channels'
+import type { EventChannelName, InvokeChannelName } from '@shared/bridge/channels'
+import type { EventPayload, InvokeRequest, InvokeResponse } from '@shared/bridge/contract'
+import type { NebulaBridge, Unsubscribe } from '@shared/bridge/api'
 
 // Runs sandboxed: it may load only `electron`, so it imports channel names and types, never zod.
 // Main validates every payload at the boundary; this file only forwards the contract's channels.

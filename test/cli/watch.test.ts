@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { runWatchCli } from '../../src/main/cli/watch'
+import { runWatchCli } from '@main/cli/watch'
 import { freshClaims, signHmac } from '../helpers/jwt'
 import { killStartedProcesses, spawnProcess } from '../helpers/process'
 import type { SpawnedProcess } from '../helpers/process'

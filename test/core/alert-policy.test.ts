@@ -5,13 +5,9 @@ import {
   DEFAULT_ALERT_MEMORY,
   alertFor,
   type ExecutionTransition
-} from '../../src/main/core/alert-policy'
-import { AlertSchema } from '../../src/shared/alerts'
-import {
-  KNOWN_EXECUTION_STATUSES,
-  isFailureStatus,
-  type Execution
-} from '../../src/shared/protocol'
+} from '@main/core/alert-policy'
+import { AlertSchema } from '@shared/alerts'
+import { KNOWN_EXECUTION_STATUSES, isFailureStatus, type Execution } from '@shared/protocol'
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z')
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
-import { KNOWN_EXECUTION_STATUSES } from '../../src/shared/protocol'
-import type { ServerMessage } from '../../src/shared/protocol'
+import { KNOWN_EXECUTION_STATUSES } from '@shared/protocol'
+import type { ServerMessage } from '@shared/protocol'
 
 // fast-check generators for inbound frames: schema-valid server messages, mutations of them
 // that break them in small ways, and outright garbage.

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
-import { CommandError, CommandQueue } from '../../src/main/core/command-queue'
-import { NebulaConnection } from '../../src/main/core/connection'
-import { WS_PATH } from '../../src/shared/protocol'
+import { CommandError, CommandQueue } from '@main/core/command-queue'
+import { NebulaConnection } from '@main/core/connection'
+import { WS_PATH } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import {
   CORE_TEST_SECRET,

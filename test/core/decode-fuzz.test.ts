@@ -1,10 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import {
-  SERVER_MESSAGE_TYPES,
-  ServerMessageSchema,
-  decodeServerFrame
-} from '../../src/shared/protocol'
+import { SERVER_MESSAGE_TYPES, ServerMessageSchema, decodeServerFrame } from '@shared/protocol'
 import { inboundTextFrame, mutatedServerMessage, validServerMessage } from './arbitraries'
 
 // Property-based checks of the inbound decoder: whatever arrives, it never throws, every message

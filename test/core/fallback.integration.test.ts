@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEMO_WORKFLOW_IDS } from '../../src/gateway'
-import { WorkflowSchema } from '../../src/shared/protocol'
+import { DEMO_WORKFLOW_IDS } from '@gateway'
+import { WorkflowSchema } from '@shared/protocol'
 import { api } from '../helpers/http'
 import { waitUntil } from '../helpers/wait'
 import { startCoreGateway, startSession, testSessionOptions } from './support'

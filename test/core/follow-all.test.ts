@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { NebulaConnection } from '../../src/main/core/connection'
-import { FollowAll } from '../../src/main/core/follow-all'
-import type { RestClient } from '../../src/main/core/rest-client'
-import { SubscriptionRegistry } from '../../src/main/core/subscription-registry'
-import type { Workflow } from '../../src/shared/protocol'
+import type { NebulaConnection } from '@main/core/connection'
+import { FollowAll } from '@main/core/follow-all'
+import type { RestClient } from '@main/core/rest-client'
+import { SubscriptionRegistry } from '@main/core/subscription-registry'
+import type { Workflow } from '@shared/protocol'
 
 // The per-workflow fallback against listings that resolve when the test says so: the races
 // between a REST listing and `workflow_event`s, which real sockets hit only now and then.

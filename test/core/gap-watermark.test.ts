@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { GapWatermark } from '../../src/main/core/gap-watermark'
+import { GapWatermark } from '@main/core/gap-watermark'
 
 const T = (minute: number) => `2026-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`
 

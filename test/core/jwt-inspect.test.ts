@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { MalformedJwtError, decodeJwtClaims, inspectJwt } from '../../src/main/core/jwt-inspect'
+import { MalformedJwtError, decodeJwtClaims, inspectJwt } from '@main/core/jwt-inspect'
 import { signHmac, signRs256, unsignedToken } from '../helpers/jwt'
 
 const SECRET = 'jwt-inspect-secret-0123456789abcdef'

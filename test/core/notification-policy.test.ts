@@ -1,11 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { ExecutionTransition } from '../../src/main/core/alert-policy'
-import {
-  NotificationPolicy,
-  summarizeMissedFailures
-} from '../../src/main/core/notification-policy'
-import { NotificationSchema, type Alert, type Notification } from '../../src/shared/alerts'
+import type { ExecutionTransition } from '@main/core/alert-policy'
+import { NotificationPolicy, summarizeMissedFailures } from '@main/core/notification-policy'
+import { NotificationSchema, type Alert, type Notification } from '@shared/alerts'
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z')
 const S = 1000

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Engine } from '../../src/gateway'
-import { isTerminalStatus } from '../../src/shared/protocol'
+import type { Engine } from '@gateway'
+import { isTerminalStatus } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import { RestartableGateway, startSession, testSessionOptions } from './support'
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { Outbox, Priority } from '../../src/main/core/outbox'
-import type { PacingPolicy } from '../../src/main/core/outbox'
-import { RateLimiter } from '../../src/gateway/rate-limiter'
-import type { ClientMessage } from '../../src/shared/protocol'
+import { Outbox, Priority } from '@main/core/outbox'
+import type { PacingPolicy } from '@main/core/outbox'
+import { RateLimiter } from '@gateway/rate-limiter'
+import type { ClientMessage } from '@shared/protocol'
 
 // The outbox against the gateway's own sliding-window limiter, on a fake clock: whatever the
 // latency of each message (within the guard), the server never counts more than its limit.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeError, redact } from '../../src/main/core/redact'
+import { describeError, redact } from '@shared/redact'
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJkZXYiLCJleHAiOjk5OTk5OTk5OTl9.c2lnbmF0dXJlLXZhbHVl'

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { MonitorSession } from '../../src/main/core/session'
+import type { MonitorSession } from '@main/core/session'
 import { waitUntil } from '../helpers/wait'
-import { isFailureStatus, isTerminalStatus } from '../../src/shared/protocol'
+import { isFailureStatus, isTerminalStatus } from '@shared/protocol'
 import { RestartableGateway, resourceCounts, startSession, testSessionOptions } from './support'
 
 // 50 gateway restarts under one running MonitorSession (shared engine, same port) while the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ServerUrlError, resolveServerEndpoints } from '../../src/main/core/server-url'
+import { ServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
 
 describe('resolveServerEndpoints', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { isTerminalStatus } from '../../src/shared/protocol'
+import { isTerminalStatus } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import { RestartableGateway, startSession, testSessionOptions } from './support'
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { _electron } from 'playwright'
 import type { ElectronApplication, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SessionState } from '../../src/shared/bridge'
+import type { SessionState } from '@shared/bridge'
 
 // The built app (out/main/index.js, via package.json "main") in a real Electron, driven by
 // Playwright. Runs where the Electron binary is installed; elsewhere it says why it skipped.

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { EventPublisher, registerInvokeHandlers } from '../../src/main/electron/ipc'
-import { createRendererUrlCheck } from '../../src/main/electron/rendererSource'
-import { EventChannel, InvokeChannel } from '../../src/shared/bridge'
-import type { SessionState } from '../../src/shared/bridge'
+import { EventPublisher, registerInvokeHandlers } from '@main/electron/ipc'
+import { createRendererUrlCheck } from '@main/electron/renderer-source'
+import { EventChannel, InvokeChannel } from '@shared/bridge'
+import type { SessionState } from '@shared/bridge'
 
 // The main side of the bridge against small fakes of ipcMain and WebContents: ipc.ts imports
 // Electron's types only, so its checks run here under plain Node.

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Session, WebContents } from 'electron'
 import { EventEmitter } from 'node:events'
-import {
-  RENDERER_CSP_HEADER,
-  RENDERER_CSP_META
-} from '../../src/main/electron/contentSecurityPolicy'
-import {
-  createRendererUrlCheck,
-  resolveRendererSource
-} from '../../src/main/electron/rendererSource'
-import { hardenWebContents, lockDownSession } from '../../src/main/electron/security'
+import { RENDERER_CSP_HEADER, RENDERER_CSP_META } from '@main/electron/content-security-policy'
+import { createRendererUrlCheck, resolveRendererSource } from '@main/electron/renderer-source'
+import { hardenWebContents, lockDownSession } from '@main/electron/security'
 
 // The lockdown rules that need no running Electron: where the page may come from, which frames
 // count as ours, and what the session and web-contents hooks decide (against small fakes).

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { SpawnedProcess } from '../helpers/process'
 import { waitUntil } from '../helpers/wait'
-import type { SessionState } from '../../src/shared/bridge/contract'
+import type { SessionState } from '@shared/bridge/contract'
 
 // The REAL built main entry (out/main/index.js) in a child `node`, with `require('electron')`
 // answered by a recording fake (fixtures/fake-electron.cjs, put in place by

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ExecutionListSchema, HealthSchema, WorkflowListSchema } from '../../src/shared/protocol'
+import { ExecutionListSchema, HealthSchema, WorkflowListSchema } from '@shared/protocol'
 import { api } from '../helpers/http'
 import { freshClaims, signHmac } from '../helpers/jwt'
 import { killStartedProcesses, spawnProcess } from '../helpers/process'
 import type { SpawnedProcess } from '../helpers/process'
 import { waitUntil } from '../helpers/wait'
-import { closeAllClients, ofType, openClient, withToken } from '../helpers/wsClient'
+import { closeAllClients, ofType, openClient, withToken } from '../helpers/ws-client'
 
 // `node bin/nebula-desktop.js gateway ...` as a real child process: the built CLI, its
 // listening line, --print-token, signals, and bad flags.

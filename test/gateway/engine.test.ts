@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { isTerminalStatus } from '../../src/shared/protocol'
-import type { Execution } from '../../src/shared/protocol'
+import { isTerminalStatus } from '@shared/protocol'
+import type { Execution } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import { DEMO_WORKFLOWS, createTestEngine, startExecution, waitForTerminal } from './fixtures'
 import type { Engine } from './fixtures'

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Gateway } from '../../src/gateway'
-import { ALL_ID, Resource } from '../../src/shared/protocol'
-import type { Execution } from '../../src/shared/protocol'
-import { closeAllClients } from '../helpers/wsClient'
-import type { TestClient } from '../helpers/wsClient'
+import type { Gateway } from '@gateway'
+import { ALL_ID, Resource } from '@shared/protocol'
+import type { Execution } from '@shared/protocol'
+import { closeAllClients } from '../helpers/ws-client'
+import type { TestClient } from '../helpers/ws-client'
 import {
   connect,
   hasFinalUpdate,

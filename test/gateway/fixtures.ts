@@ -1,12 +1,12 @@
-import { createEngine, startGateway } from '../../src/gateway'
-import type { Gateway, GatewayOptions } from '../../src/gateway'
-import { isTerminalStatus } from '../../src/shared/protocol'
-import type { Execution } from '../../src/shared/protocol'
+import { createEngine, startGateway } from '@gateway'
+import type { Gateway, GatewayOptions } from '@gateway'
+import { isTerminalStatus } from '@shared/protocol'
+import type { Execution } from '@shared/protocol'
 import { api } from '../helpers/http'
 import type { ApiRequest, ApiResponse } from '../helpers/http'
 import { waitUntil } from '../helpers/wait'
-import { ofType, openClient, withToken } from '../helpers/wsClient'
-import type { TestClient } from '../helpers/wsClient'
+import { ofType, openClient, withToken } from '../helpers/ws-client'
+import type { TestClient } from '../helpers/ws-client'
 
 // Shared set-up for the gateway integration tests: a real gateway on an ephemeral port.
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Gateway } from '../../src/gateway'
+import type { Gateway } from '@gateway'
 import {
   ALL_ID,
   ApiErrorBodySchema,
@@ -13,11 +13,11 @@ import {
   Resource,
   WorkflowListSchema,
   WorkflowSchema
-} from '../../src/shared/protocol'
+} from '@shared/protocol'
 import type { ApiResponse } from '../helpers/http'
 import { freshClaims, nowSeconds, signHmac, unsignedToken, withBadSignature } from '../helpers/jwt'
 import { waitUntil } from '../helpers/wait'
-import { closeAllClients, ofType } from '../helpers/wsClient'
+import { closeAllClients, ofType } from '../helpers/ws-client'
 import {
   DEMO_WORKFLOWS,
   TEST_SECRET,

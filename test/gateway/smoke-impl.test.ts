@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { GATEWAY_VERSION, createEngine, startGateway } from '../../src/gateway'
-import type { Engine, Gateway } from '../../src/gateway'
-import { runGatewayCli } from '../../src/gateway/cli'
-import { OutboundQueue } from '../../src/gateway/outbound-queue'
-import { RateLimiter } from '../../src/gateway/rate-limiter'
+import { GATEWAY_VERSION, createEngine, startGateway } from '@gateway'
+import type { Engine, Gateway } from '@gateway'
+import { runGatewayCli } from '@main/cli/gateway'
+import { OutboundQueue } from '@gateway/outbound-queue'
+import { RateLimiter } from '@gateway/rate-limiter'
 import {
   ApiErrorBodySchema,
   HealthSchema,
   WorkflowListSchema,
   decodeServerFrame
-} from '../../src/shared/protocol'
-import type { ServerMessage } from '../../src/shared/protocol'
+} from '@shared/protocol'
+import type { ServerMessage } from '@shared/protocol'
 
 // The gateway implementer's checks of what the other gateway suites do not cover: REST edge
 // cases (405, 413, 429, 500, clamping), token refresh over WS, the CLI's port-in-use and

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Gateway } from '../../src/gateway'
-import { CloseCode, ErrorCode } from '../../src/shared/protocol'
+import type { Gateway } from '@gateway'
+import { CloseCode, ErrorCode } from '@shared/protocol'
 import {
   freshClaims,
   nowSeconds,
@@ -17,7 +17,7 @@ import {
   UpgradeRejectedError,
   upgradeStatus,
   withToken
-} from '../helpers/wsClient'
+} from '../helpers/ws-client'
 import { TEST_SECRET, startTestGateway } from './fixtures'
 
 // Both authentication methods, every way a token can be bad, and what happens before

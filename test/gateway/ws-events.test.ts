@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Gateway } from '../../src/gateway'
-import { ALL_ID, ErrorCode, Resource, isTerminalStatus } from '../../src/shared/protocol'
-import { closeAllClients, ofType } from '../helpers/wsClient'
-import type { TestClient } from '../helpers/wsClient'
+import type { Gateway } from '@gateway'
+import { ALL_ID, ErrorCode, Resource, isTerminalStatus } from '@shared/protocol'
+import { closeAllClients, ofType } from '../helpers/ws-client'
+import type { TestClient } from '../helpers/ws-client'
 import {
   connect,
   hasFinalUpdate,

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Gateway } from '../../src/gateway'
-import { ALL_ID, CloseCode, ErrorCode, Resource, isTerminalStatus } from '../../src/shared/protocol'
+import type { Gateway } from '@gateway'
+import { ALL_ID, CloseCode, ErrorCode, Resource, isTerminalStatus } from '@shared/protocol'
 import { delay, waitUntil } from '../helpers/wait'
-import { closeAllClients, ofType, openClient, withToken } from '../helpers/wsClient'
-import type { TestClient } from '../helpers/wsClient'
+import { closeAllClients, ofType, openClient, withToken } from '../helpers/ws-client'
+import type { TestClient } from '../helpers/ws-client'
 import {
   connect,
   createTestEngine,

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Gateway } from '../../src/gateway'
-import { ALL_ID, ErrorCode, Resource } from '../../src/shared/protocol'
-import { closeAllClients, ofType } from '../helpers/wsClient'
+import type { Gateway } from '@gateway'
+import { ALL_ID, ErrorCode, Resource } from '@shared/protocol'
+import { closeAllClients, ofType } from '../helpers/ws-client'
 import {
   connect,
   hasFinalUpdate,

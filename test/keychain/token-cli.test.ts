@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { KEYCHAIN_SERVICE, type KeychainBackend } from '../../src/main/core/token-vault'
+import { KEYCHAIN_SERVICE, type KeychainBackend } from '@main/core/token-vault'
 import { freshClaims, nowSeconds, signHmac } from '../helpers/jwt'
 import { waitUntil } from '../helpers/wait'
 import {

@@ -9,7 +9,7 @@ import {
   KeychainUnavailableError,
   TokenVault,
   type KeychainBackend
-} from '../../src/main/core/token-vault'
+} from '@main/core/token-vault'
 import { freshClaims, nowSeconds, signHmac } from '../helpers/jwt'
 import { waitUntil } from '../helpers/wait'
 import {

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright'
 import type { Browser, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RENDERER_CSP_META } from '../../src/main/electron/contentSecurityPolicy'
-import type { AppInfo, NebulaBridge, SessionState } from '../../src/shared/bridge'
+import { RENDERER_CSP_META } from '@main/electron/content-security-policy'
+import type { AppInfo, NebulaBridge, SessionState } from '@shared/bridge'
 
 // The built renderer (out/renderer, from `npm run build`) in Debian's Chromium, with a fake
 // `window.nebula` standing in for the preload, and without one as in a plain browser.

@@ -1,4 +1,4 @@
-import { runGatewayCli } from '../../gateway/cli'
+import { runGatewayCli } from './gateway'
 import { runTokenCli } from './token'
 import { runWatchCli } from './watch'
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { inspectJwt } from '../core/jwt-inspect'
+import { inspectJwt } from '@main/core/jwt-inspect'
 import {
   DEFAULT_PROFILE,
   InvalidProfileError,
@@ -10,7 +10,7 @@ import {
   assertProfileId,
   assertStorableToken,
   type TokenStatus
-} from '../core/token-vault'
+} from '@main/core/token-vault'
 
 // `nebula-desktop token set|status|delete`: the token goes into the OS keychain from stdin only
 // (never from an argument, which would land in shell history and process listings), and no

@@ -1,7 +1,7 @@
-import type { Alert, Notification } from '../../shared/alerts'
-import type { ConnectionState } from '../../shared/connection-state'
-import type { Rejected, ServerMessage } from '../../shared/protocol'
-import type { Transition } from '../core/execution-store'
+import type { Alert, Notification } from '@shared/alerts'
+import type { ConnectionState } from '@shared/connection-state'
+import type { Rejected, ServerMessage } from '@shared/protocol'
+import type { Transition } from '@main/core/execution-store'
 
 /** Everything `watch` reports, one event at a time. */
 export interface WatchOutput {

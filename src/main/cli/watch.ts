@@ -1,18 +1,18 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { KNOWN_RESOURCES } from '../../shared/protocol'
-import { startLocalServer } from '../core/local-server'
-import type { LocalServer } from '../core/local-server'
-import { describeError } from '../core/redact'
-import { ServerUrlError, resolveServerEndpoints } from '../core/server-url'
-import { MonitorSession } from '../core/session'
+import { KNOWN_RESOURCES } from '@shared/protocol'
+import { startLocalServer } from '@main/core/local-server'
+import type { LocalServer } from '@main/core/local-server'
+import { describeError } from '@shared/redact'
+import { ServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
+import { MonitorSession } from '@main/core/session'
 import {
   DEFAULT_PROFILE,
   KeychainUnavailableError,
   TokenVault,
   isValidProfileId
-} from '../core/token-vault'
+} from '@main/core/token-vault'
 import { jsonOutput, prettyOutput } from './watch-output'
 
 export const WATCH_EXIT = { ok: 0, failure: 1, usage: 2, auth: 3, offline: 4, keychain: 5 } as const

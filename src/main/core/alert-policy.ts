@@ -1,5 +1,5 @@
-import type { Alert, FailedAction } from '../../shared/alerts'
-import { isFailureStatus, type Execution } from '../../shared/protocol'
+import type { Alert, FailedAction } from '@shared/alerts'
+import { isFailureStatus, type Execution } from '@shared/protocol'
 import type { Transition } from './execution-store'
 
 // Pure: turns execution transitions into alerts, exactly one per execution that enters `failed`

@@ -1,4 +1,4 @@
-import type { Execution, ServerMessage } from '../../shared/protocol'
+import type { Execution, ServerMessage } from '@shared/protocol'
 import { Priority } from './outbox'
 import type { NebulaConnection } from './connection'
 

@@ -1,5 +1,5 @@
-import { isTerminalStatus } from '../../shared/protocol'
-import type { Execution, LogEntry, Workflow } from '../../shared/protocol'
+import { isTerminalStatus } from '@shared/protocol'
+import type { Execution, LogEntry, Workflow } from '@shared/protocol'
 
 /** A status change of one execution, deduplicated: `from` is null the first time it is seen. */
 export interface Transition {

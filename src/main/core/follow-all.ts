@@ -1,8 +1,8 @@
-import { ALL_ID, Resource } from '../../shared/protocol'
-import type { WorkflowEvent } from '../../shared/protocol'
+import { ALL_ID, Resource } from '@shared/protocol'
+import type { WorkflowEvent } from '@shared/protocol'
 import type { RestClient } from './rest-client'
 import type { SubscriptionInfo, SubscriptionRegistry } from './subscription-registry'
-import { describeError } from './redact'
+import { describeError } from '@shared/redact'
 
 /**
  * Follows every execution of every workflow. First asks for `workflow_executions:all` (an

@@ -3,7 +3,7 @@ import {
   type Alert,
   type Notification,
   type WorkflowFailureCount
-} from '../../shared/alerts'
+} from '@shared/alerts'
 import type { ExecutionTransition } from './alert-policy'
 
 // Pure: decides which notifications the shell shows for a stream of alerts. Time is always

@@ -1,4 +1,4 @@
-import type { ClientMessage } from '../../shared/protocol'
+import type { ClientMessage } from '@shared/protocol'
 
 /** Lower numbers go first: heartbeat and auth, then subscriptions, then commands. */
 export const Priority = { Control: 0, Subscription: 1, Command: 2 } as const

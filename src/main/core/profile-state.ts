@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { describeError } from './redact'
+import { describeError } from '@shared/redact'
 import { assertProfileId } from './token-vault'
 
 /** What the monitor remembers per server profile between runs. Holds no secret. */

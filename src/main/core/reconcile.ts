@@ -1,4 +1,4 @@
-import type { Execution } from '../../shared/protocol'
+import type { Execution } from '@shared/protocol'
 import type { RestClient } from './rest-client'
 
 export interface ReconcileInput {

@@ -4,9 +4,9 @@ import {
   ExecutionListSchema,
   ExecutionSchema,
   WorkflowListSchema
-} from '../../shared/protocol'
-import type { Execution, ExecutionList, Workflow } from '../../shared/protocol'
-import { describeError, redact } from './redact'
+} from '@shared/protocol'
+import type { Execution, ExecutionList, Workflow } from '@shared/protocol'
+import { describeError, redact } from '@shared/redact'
 
 /** A failed REST call: HTTP status (0 for network errors) and the server's error code. */
 export class RestError extends Error {

@@ -1,4 +1,4 @@
-import { REST_PATH, WS_PATH } from '../../shared/protocol'
+import { REST_PATH, WS_PATH } from '@shared/protocol'
 
 /** The endpoints derived from one server base URL. */
 export interface ServerEndpoints {

@@ -1,6 +1,6 @@
-import { ErrorCode } from '../../shared/protocol'
-import type { ServerMessage } from '../../shared/protocol'
-import { Emitter } from '../../shared/emitter'
+import { ErrorCode } from '@shared/protocol'
+import type { ServerMessage } from '@shared/protocol'
+import { Emitter } from '@shared/emitter'
 import { Priority } from './outbox'
 import type { NebulaConnection } from './connection'
 

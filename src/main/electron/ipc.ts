@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { eventContract, invokeContract } from '../../shared/bridge/contract'
-import type { EventPayload, InvokeRequest, InvokeResponse } from '../../shared/bridge/contract'
-import type { EventChannelName, InvokeChannelName } from '../../shared/bridge/channels'
+import { eventContract, invokeContract } from '@shared/bridge/contract'
+import type { EventPayload, InvokeRequest, InvokeResponse } from '@shared/bridge/contract'
+import type { EventChannelName, InvokeChannelName } from '@shared/bridge/channels'
 
 // The main side of the bridge contract. Everything from the renderer is untrusted: the sender
 // frame must be our own page and the payload must match the contract. Everything sent back is

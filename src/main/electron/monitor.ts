@@ -1,11 +1,11 @@
 import { join } from 'node:path'
 import { app, powerMonitor } from 'electron'
-import type { SessionState } from '../../shared/bridge/contract'
-import { startLocalServer } from '../core/local-server'
-import type { LocalServer } from '../core/local-server'
-import { describeError } from '../core/redact'
-import { MonitorSession } from '../core/session'
-import { DEFAULT_PROFILE, TokenVault } from '../core/token-vault'
+import type { SessionState } from '@shared/bridge/contract'
+import { startLocalServer } from '@main/core/local-server'
+import type { LocalServer } from '@main/core/local-server'
+import { describeError } from '@shared/redact'
+import { MonitorSession } from '@main/core/session'
+import { DEFAULT_PROFILE, TokenVault } from '@main/core/token-vault'
 
 /** The running monitor: the core session and, in local dev mode, the in-process gateway. */
 export interface RunningMonitor {

@@ -1,5 +1,5 @@
 import type { Session, WebContents } from 'electron'
-import { RENDERER_CSP_HEADER } from './contentSecurityPolicy'
+import { RENDERER_CSP_HEADER } from './content-security-policy'
 
 // Process-wide lockdown, applied before any window exists: no permissions, no navigation,
 // no new windows, no webviews. The page is local and talks to main only through the bridge.

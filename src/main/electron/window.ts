@@ -1,5 +1,5 @@
 import { BrowserWindow } from 'electron'
-import type { RendererSource } from './rendererSource'
+import type { RendererSource } from './renderer-source'
 
 /** What the dashboard window needs: the built preload, the page to load, and (Linux) an icon. */
 export interface MainWindowOptions {

@@ -3,8 +3,8 @@
 import '@vitejs/plugin-react/preamble'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { App } from './App'
-import { createShellStore } from './store/shellStore'
+import { App } from './app'
+import { createShellStore } from './store/shell-store'
 
 const container = document.getElementById('root')
 if (!container) throw new Error('index.html has no #root element')

@@ -9,7 +9,7 @@ import {
   ofType,
   openClient,
   upgradeStatus
-} from './wsClient'
+} from './ws-client'
 
 // The test client itself, against a scripted `ws` server on a real socket: it must turn a
 // schema-invalid server frame into a failure, unwrap batches, and order `next` correctly.

@@ -1,5 +1,5 @@
-import type { ConnectionStateName } from '../../shared/bridge'
-import type { ReceivedSessionState } from './store/shellStore'
+import type { ConnectionStateName } from '@shared/bridge'
+import type { ReceivedSessionState } from './store/shell-store'
 
 // What the header badge and the status panel say about the connection. Pure, so the wording
 // for every state lives in one table.

@@ -1,6 +1,6 @@
-import type { AppInfoState } from '../store/shellStore'
-import type { ConnectionView } from '../connectionView'
-import { ConnectionBadge } from './ConnectionBadge'
+import type { AppInfoState } from '../store/shell-store'
+import type { ConnectionView } from '../connection-view'
+import { ConnectionBadge } from './connection-badge'
 
 /** The top bar: product name, running version, connection badge. */
 export function Header({

@@ -1,5 +1,5 @@
-import type { ConnectionView } from '../connectionView'
-import type { ReceivedSessionState } from '../store/shellStore'
+import type { ConnectionView } from '../connection-view'
+import type { ReceivedSessionState } from '../store/shell-store'
 
 /** The main area while the bridge works: where the monitor is connected and how that is going. */
 export function StatusPanel({

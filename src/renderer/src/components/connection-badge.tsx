@@ -1,4 +1,4 @@
-import type { ConnectionView } from '../connectionView'
+import type { ConnectionView } from '../connection-view'
 
 /** The header's connection pill: a coloured dot, the state, and retry details when there are any. */
 export function ConnectionBadge({ view }: { view: ConnectionView }) {

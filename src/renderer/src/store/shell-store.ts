@@ -1,4 +1,4 @@
-import type { AppInfo, NebulaBridge, SessionState } from '../../../shared/bridge'
+import type { AppInfo, NebulaBridge, SessionState } from '@shared/bridge'
 
 // The renderer's one store for the shell, fed only by the preload bridge. Plain TypeScript (no
 // React) so it can be driven by any bridge, including none: a page opened in a plain browser.

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
-import { startGateway } from './index'
-import type { Gateway } from './index'
+import { startBundledGateway } from '@main/core/local-server'
+import type { Gateway } from '@main/core/local-server'
+import { isLoopbackHost } from '@shared/loopback'
 
 const PREFIX = 'nebula-desktop gateway'
 /** Lifetime of the token printed by --print-token: a working day of local development. */
@@ -97,14 +98,6 @@ function parseConfig(argv: string[]): CliConfig | 'help' {
   }
 }
 
-/** True for names and addresses that only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '')
-  return (
-    h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127\./.test(h)
-  )
-}
-
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim()
 
 /** `nebula-desktop gateway [options]`: runs until SIGINT/SIGTERM; resolves to the exit code. */
@@ -136,7 +129,7 @@ export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Prom
 
   let gateway: Gateway
   try {
-    gateway = await startGateway({
+    gateway = await startBundledGateway({
       host: config.host,
       port: config.port,
       seed: config.seed,

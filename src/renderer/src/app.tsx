@@ -1,10 +1,10 @@
-import { BridgeUnavailable } from './components/BridgeUnavailable'
-import { Header } from './components/Header'
-import { StatusPanel } from './components/StatusPanel'
-import { describeConnection } from './connectionView'
-import type { ShellStore } from './store/shellStore'
-import { useShellState } from './store/useShellState'
-import { useNow } from './useNow'
+import { BridgeUnavailable } from './components/bridge-unavailable'
+import { Header } from './components/header'
+import { StatusPanel } from './components/status-panel'
+import { describeConnection } from './connection-view'
+import type { ShellStore } from './store/shell-store'
+import { useShellState } from './store/use-shell-state'
+import { useNow } from './use-now'
 
 /** The app shell: header with version and connection badge over the main area. */
 export function App({ store }: { store: ShellStore }) {

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net'
 import WebSocket from 'ws'
 import type { ClientOptions, RawData } from 'ws'
-import { BatchFrameSchema, ServerMessageSchema } from '../../src/shared/protocol'
-import type { ServerMessage } from '../../src/shared/protocol'
+import { BatchFrameSchema, ServerMessageSchema } from '@shared/protocol'
+import type { ServerMessage } from '@shared/protocol'
 import { withTimeout } from './wait'
 
 // A tiny test client over a real `ws` socket. Every frame the server sends is validated against
