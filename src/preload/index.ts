@@ -1,35 +1,24 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import { BRIDGE_GLOBAL, EventChannel, InvokeChannel } from '@shared/bridge/channels'
-import type { EventChannelName, InvokeChannelName } from '@shared/bridge/channels'
-import type { EventPayload, InvokeRequest, InvokeResponse } from '@shared/bridge/contract'
-import type { NebulaBridge, Unsubscribe } from '@shared/bridge/api'
+import type { IpcRendererEvent } from 'electron'
+import { BRIDGE_GLOBAL, EVENT_CHANNEL, EVENT_METHOD, InvokeChannel } from '@shared/bridge/channels'
+import type { NebulaBridge } from '@shared/bridge/api'
+import type { EventBatch } from '@shared/bridge/views'
 
 // Runs sandboxed: it may load only `electron`, so it imports channel names and types, never zod.
-// Main validates every payload at the boundary; this file only forwards the contract's channels.
+// Every method is derived from the contract's channel table, so a command added there is exposed
+// here with no second list to keep in step. Main validates every payload and the sender frame.
 
-function invoke<C extends InvokeChannelName>(
-  channel: C,
-  request: InvokeRequest<C>
-): Promise<InvokeResponse<C>> {
-  return ipcRenderer.invoke(channel, request) as Promise<InvokeResponse<C>>
+const bridge: Record<string, unknown> = {}
+for (const [method, channel] of Object.entries(InvokeChannel)) {
+  bridge[method] = (request?: unknown) => ipcRenderer.invoke(channel, request)
 }
-
-function subscribe<C extends EventChannelName>(
-  channel: C,
-  listener: (payload: EventPayload<C>) => void
-): Unsubscribe {
+bridge[EVENT_METHOD] = (listener: (batch: EventBatch) => void) => {
   // The IPC event object carries `sender` (this ipcRenderer): never hand it to the page.
-  const forward = (_event: Electron.IpcRendererEvent, payload: EventPayload<C>): void =>
-    listener(payload)
-  ipcRenderer.on(channel, forward)
+  const forward = (_event: IpcRendererEvent, batch: EventBatch): void => listener(batch)
+  ipcRenderer.on(EVENT_CHANNEL, forward)
   return () => {
-    ipcRenderer.removeListener(channel, forward)
+    ipcRenderer.removeListener(EVENT_CHANNEL, forward)
   }
 }
 
-const bridge: NebulaBridge = {
-  getAppInfo: () => invoke(InvokeChannel.AppGetInfo, undefined),
-  onSessionState: (listener) => subscribe(EventChannel.SessionState, listener)
-}
-
-contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge)
+contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, Object.freeze(bridge) as NebulaBridge)
