@@ -149,25 +149,95 @@ function paintAppIcon(size) {
   }
 }
 
-/** A tray icon: the orbit mark with the core in the state's colour (hollow when offline). */
-function paintTrayIcon(size, state) {
+// ---- tray icons: one per state, the same marks in colour (Linux, Windows) and as macOS
+// template images (black + alpha; macOS tints them), so a state reads by shape as well as colour.
+
+const AMBER = [232, 178, 84]
+const TEMPLATE = [0, 0, 0]
+
+/** Per state: core shape, orbit style, extra mark and the colour of the core. */
+const TRAY_STATES = {
+  healthy: { core: 'disc', orbit: 'solid', mark: null, color: OK },
+  running: { core: 'disc', orbit: 'solid', mark: 'satellite', color: ACCENT },
+  failures: { core: 'disc', orbit: 'solid', mark: 'badge', color: ALERT },
+  reconnecting: { core: 'disc', orbit: 'dashed', mark: null, color: AMBER },
+  offline: { core: 'ring', orbit: 'dashed', mark: null, color: OFFLINE_GREY },
+  'sign-in': { core: 'lock', orbit: 'solid', mark: null, color: AMBER }
+}
+
+/** Where the satellite sits on the orbit (front, upper right) and the badge's circle. */
+const SATELLITE = { angle: (-40 * Math.PI) / 180, radius: 0.22 }
+const BADGE = { x: 0.56, y: -0.56, radius: 0.36 }
+/** The clear gap around a mark, so it reads apart from the orbit under it. */
+const GAP = 0.14
+
+function padlockDistance(x, y, stroke) {
+  const body = roundedSquareDistanceXY(x, y - 0.16, 0.42, 0.32, 0.08)
+  // The shackle: the upper half of a ring above the body.
+  const ring = Math.abs(Math.hypot(x, y + 0.16) - 0.26) - stroke / 2
+  const shackle = y < -0.16 ? ring : Math.max(ring, Math.abs(x) - 0.26 - stroke / 2)
+  return Math.min(body, y < 0.0 ? shackle : body)
+}
+
+function roundedSquareDistanceXY(x, y, halfX, halfY, radius) {
+  const qx = Math.abs(x) - (halfX - radius)
+  const qy = Math.abs(y) - (halfY - radius)
+  const outside = Math.hypot(Math.max(qx, 0), Math.max(qy, 0))
+  return outside + Math.min(Math.max(qx, qy), 0) - radius
+}
+
+/** Scales what is painted so far by `keep` (cuts a gap for a mark drawn on top). */
+function cut(px, keep) {
+  for (let i = 0; i < 4; i++) px[i] *= keep
+}
+
+/** A tray icon for `state`; `template` draws the macOS template variant (black, alpha only). */
+function paintTrayIcon(size, state, template) {
+  const spec = TRAY_STATES[state]
   const unit = 2 / size
   const tilt = (-28 * Math.PI) / 180
-  const stroke = size <= 16 ? 0.13 : 0.08
-  const coreColor = state === 'ok' ? OK : state === 'alert' ? ALERT : OFFLINE_GREY
-  const orbitColor = state === 'offline' ? OFFLINE_GREY : ORBIT_GREY
+  const stroke = size <= 16 ? 0.14 : 0.09
+  const core = 0.44
+  const coreColor = template ? TEMPLATE : spec.color
+  const orbitColor = template ? TEMPLATE : state === 'offline' ? OFFLINE_GREY : ORBIT_GREY
+  const markColor = template ? TEMPLATE : spec.color
+  const sat = {
+    x:
+      0.96 * Math.cos(SATELLITE.angle) * Math.cos(tilt) -
+      0.38 * Math.sin(SATELLITE.angle) * Math.sin(tilt),
+    y:
+      0.96 * Math.cos(SATELLITE.angle) * Math.sin(tilt) +
+      0.38 * Math.sin(SATELLITE.angle) * Math.cos(tilt)
+  }
   return (x, y, px) => {
     const r = Math.hypot(x, y)
-    const core = 0.46
     const orbit = ellipse(x, y, 0.96, 0.38, tilt)
-    const ring = cover((orbit.distance - stroke / 2) / unit, 1.2)
-    if (orbit.behind) over(px, orbitColor, ring)
-    if (state === 'offline') {
-      over(px, coreColor, cover((Math.abs(r - core + stroke) - stroke) / unit, 1.2))
-    } else {
-      over(px, coreColor, cover((r - core) / unit, 1.2))
+    let ring = cover((orbit.distance - stroke / 2) / unit, 1.2)
+    if (spec.orbit === 'dashed') {
+      const cos = Math.cos(tilt)
+      const sin = Math.sin(tilt)
+      const angle = Math.atan2((-x * sin + y * cos) / 0.38, (x * cos + y * sin) / 0.96)
+      ring *= Math.sin(angle * 5) > -0.2 ? 1 : 0
     }
+    // The core hides the half of the orbit behind it.
+    if (orbit.behind) over(px, orbitColor, ring)
+    if (spec.core === 'disc') over(px, coreColor, cover((r - core) / unit, 1.2))
+    if (spec.core === 'ring') {
+      over(px, coreColor, cover((Math.abs(r - core + stroke) - stroke) / unit, 1.2))
+    }
+    if (spec.core === 'lock')
+      over(px, coreColor, cover(padlockDistance(x, y, stroke * 1.3) / unit, 1.2))
     if (!orbit.behind && r > core) over(px, orbitColor, ring)
+    if (spec.mark === 'satellite') {
+      const d = Math.hypot(x - sat.x, y - sat.y) - SATELLITE.radius
+      cut(px, 1 - cover((d - GAP) / unit, 1.2))
+      over(px, markColor, cover(d / unit, 1.2))
+    }
+    if (spec.mark === 'badge') {
+      const d = Math.hypot(x - BADGE.x, y - BADGE.y) - BADGE.radius
+      cut(px, 1 - cover((d - GAP) / unit, 1.2))
+      over(px, markColor, cover(d / unit, 1.2))
+    }
   }
 }
 
@@ -179,8 +249,11 @@ function write(name, size, paint) {
 
 fs.mkdirSync(OUT_DIR, { recursive: true })
 write('icon.png', 512, paintAppIcon(512))
-for (const state of ['ok', 'alert', 'offline']) {
-  // Electron picks name@2x.png on its own on high-density displays.
-  write(`tray-${state}.png`, 16, paintTrayIcon(16, state))
-  write(`tray-${state}@2x.png`, 32, paintTrayIcon(32, state))
+for (const state of Object.keys(TRAY_STATES)) {
+  // Electron picks name@2x.png on its own on high-density displays; a name ending in
+  // "Template" makes a macOS template image (drawn in the menu bar's own colour).
+  write(`tray-${state}.png`, 16, paintTrayIcon(16, state, false))
+  write(`tray-${state}@2x.png`, 32, paintTrayIcon(32, state, false))
+  write(`tray-${state}Template.png`, 16, paintTrayIcon(16, state, true))
+  write(`tray-${state}Template@2x.png`, 32, paintTrayIcon(32, state, true))
 }
