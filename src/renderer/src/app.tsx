@@ -1,29 +1,157 @@
-import { BridgeUnavailable } from './components/bridge-unavailable'
-import { Header } from './components/header'
-import { StatusPanel } from './components/status-panel'
-import { describeConnection } from './connection-view'
-import type { ShellStore } from './store/shell-store'
-import { useShellState } from './store/use-shell-state'
-import { useNow } from './use-now'
+import { useEffect, useRef } from 'react'
+import { BridgeLost } from './components/bridge-lost'
+import { EmptyState } from './components/empty-state'
+import { Icon } from './components/icon'
+import { Notices } from './components/notices'
+import { SideNav } from './components/side-nav'
+import { StatusBar } from './components/status-bar'
+import type { Route } from './lib/route'
+import { navigate, useRoute } from './lib/use-route'
+import { useDashboard, useStore } from './store/use-dashboard'
+import { ExecutionDetailView } from './views/execution-detail-view'
+import { ExecutionsView } from './views/executions-view'
+import { OverviewView } from './views/overview-view'
+import { SettingsView } from './views/settings-view'
+import { WorkflowsView } from './views/workflows-view'
 
-/** The app shell: header with version and connection badge over the main area. */
-export function App({ store }: { store: ShellStore }) {
-  const shell = useShellState(store)
-  // A one-second clock runs only while the state carries a retry countdown.
-  const clock = useNow(shell.session?.state.retry_in_ms !== undefined)
-  const now = Math.max(clock, shell.session?.receivedAt ?? 0)
-  const connection = describeConnection(shell.bridgeAvailable, shell.session, now)
+const TITLES: Record<Route['view'], string> = {
+  overview: 'Overview',
+  executions: 'Executions',
+  execution: 'Execution',
+  workflows: 'Workflows',
+  settings: 'Settings'
+}
 
+/** The dashboard: status bar, view links and the current view. */
+export function App() {
+  const phase = useDashboard((s) => s.phase)
+  if (phase === 'unavailable') return <BridgeUnavailable />
+  return <Shell />
+}
+
+function Shell() {
+  const route = useRoute()
+  const phase = useDashboard((s) => s.phase)
+  const main = useRef<HTMLElement>(null)
+  useShowRequests()
+  useViewFocus(route, main)
+  useDocumentTitle(route)
   return (
-    <div className="shell">
-      <Header appInfo={shell.appInfo} connection={connection} />
-      <main className="shell__main">
-        {shell.bridgeAvailable ? (
-          <StatusPanel connection={connection} session={shell.session} />
-        ) : (
-          <BridgeUnavailable />
-        )}
-      </main>
+    <div className="app">
+      <button type="button" className="skip-link" onClick={() => focusHeading(main.current)}>
+        Skip to content
+      </button>
+      <StatusBar />
+      <BridgeLost />
+      <div className="app__body">
+        <SideNav current={route.view} />
+        <main ref={main} className="main" tabIndex={-1} data-view={route.view}>
+          <Notices />
+          {phase === 'loading' ? (
+            <EmptyState tone="loading" title="Loading the dashboard…" testId="loading" />
+          ) : phase === 'failed' ? (
+            <LoadFailed />
+          ) : (
+            <RouteView route={route} />
+          )}
+        </main>
+      </div>
     </div>
   )
+}
+
+function RouteView({ route }: { route: Route }) {
+  switch (route.view) {
+    case 'overview':
+      return <OverviewView />
+    case 'executions':
+      return <ExecutionsView filters={route.filters} />
+    case 'execution':
+      return (
+        <ExecutionDetailView
+          key={`${route.profile_id}/${route.execution_id}`}
+          target={{ profile_id: route.profile_id, execution_id: route.execution_id }}
+        />
+      )
+    case 'workflows':
+      return <WorkflowsView run={route.run} />
+    case 'settings':
+      return <SettingsView profile={route.profile} signIn={route.signIn} />
+  }
+}
+
+function LoadFailed() {
+  const store = useStore()
+  const error = useDashboard((s) => s.loadError)
+  return (
+    <EmptyState
+      tone="error"
+      icon="warning"
+      title="The dashboard could not load its data"
+      testId="load-failed"
+      actions={
+        <button type="button" className="btn btn--primary" onClick={() => void store.reload()}>
+          <Icon name="retry" /> Try again
+        </button>
+      }
+    >
+      <p>{error}</p>
+    </EmptyState>
+  )
+}
+
+function BridgeUnavailable() {
+  return (
+    <div className="unavailable" data-testid="bridge-unavailable">
+      <EmptyState icon="offline" title="Nebula Desktop is not connected to this page">
+        <p>
+          This page is running outside Nebula Desktop, so it has nothing to show. Open the desktop
+          app, or run <code>nebula-desktop ui</code> and open the address it prints.
+        </p>
+      </EmptyState>
+    </div>
+  )
+}
+
+/** A tray or notification click opens the execution it names. */
+function useShowRequests(): void {
+  const store = useStore()
+  const request = useDashboard((s) => s.showRequest)
+  useEffect(() => {
+    if (!request) return
+    navigate({
+      view: 'execution',
+      profile_id: request.profile_id,
+      execution_id: request.execution_id
+    })
+    store.clearShowRequest(request.nonce)
+  }, [request, store])
+}
+
+/** After moving to another view (not a filter change), focus its heading. */
+function useViewFocus(route: Route, main: React.RefObject<HTMLElement | null>): void {
+  const key =
+    route.view === 'execution' ? `execution:${route.profile_id}/${route.execution_id}` : route.view
+  const first = useRef(true)
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    // The view renders its heading in this commit; focus it on the next frame.
+    const frame = requestAnimationFrame(() => focusHeading(main.current))
+    return () => cancelAnimationFrame(frame)
+  }, [key, main])
+}
+
+function focusHeading(main: HTMLElement | null): void {
+  const heading = main?.querySelector<HTMLElement>('[data-view-heading]')
+  ;(heading ?? main)?.focus()
+}
+
+function useDocumentTitle(route: Route): void {
+  const unseen = useDashboard((s) => s.failures.reduce((n, f) => (f.seen ? n : n + 1), 0))
+  useEffect(() => {
+    document.title = `${unseen > 0 ? `(${unseen}) ` : ''}${TITLES[route.view]} · Nebula Desktop`
+  }, [route.view, unseen])
 }

@@ -1,0 +1,86 @@
+import type { SessionState } from '@shared/bridge'
+import type { Tone } from './format'
+
+// How a profile's connection reads in the status bar: a word, a tone, and what a person can do
+// about it. The state itself (and its coverage) is the core's; this only words it.
+
+/** The coverage the core reports on `syncing` and `open` states. */
+export interface CoverageView {
+  level: 'live' | 'partial' | 'polling' | 'none'
+  live: number
+  pending: number
+  refused: number
+  polled: number
+}
+
+/**
+ * The state's coverage, when the core sent one. (Read through a narrow type so this keeps
+ * compiling while the core's `coverage` field is being merged into the shared schema.)
+ */
+export function coverageOf(state: SessionState): CoverageView | null {
+  const coverage = (state as SessionState & { coverage?: CoverageView }).coverage
+  return coverage && typeof coverage.level === 'string' ? coverage : null
+}
+
+export interface ConnectionSummary {
+  label: string
+  tone: Tone
+  /** Coverage in words ("Live", "Partial: 3 of 5 live, 2 polled"), when connected. */
+  coverage: string | null
+  coverageTone: Tone | null
+  /** When the next attempt starts (ms epoch), for a countdown. */
+  retryAt: number | null
+  attempt: number | null
+  /** "Retry now" makes sense. */
+  canRetry: boolean
+  /** The server refused the token: offer "Sign in again". */
+  needsSignIn: boolean
+}
+
+const LABELS: Record<SessionState['state'], { label: string; tone: Tone }> = {
+  connecting: { label: 'Connecting', tone: 'pending' },
+  syncing: { label: 'Catching up', tone: 'pending' },
+  open: { label: 'Connected', tone: 'ok' },
+  reconnecting: { label: 'Reconnecting', tone: 'warning' },
+  offline: { label: 'Offline', tone: 'failed' },
+  auth_failed: { label: 'Sign-in needed', tone: 'failed' },
+  closed: { label: 'Stopped', tone: 'neutral' }
+}
+
+/** Words and actions for one profile's connection state. */
+export function summarizeConnection(state: SessionState): ConnectionSummary {
+  const { label, tone } = LABELS[state.state] ?? { label: state.state, tone: 'neutral' }
+  const waiting = state.state === 'reconnecting' || state.state === 'offline'
+  const retryAt = waiting && state.retry_in_ms !== undefined ? state.at + state.retry_in_ms : null
+  const coverage = coverageOf(state)
+  const connected = state.state === 'open' || state.state === 'syncing'
+  return {
+    label,
+    tone,
+    coverage: connected && coverage ? describeCoverage(coverage) : null,
+    coverageTone: connected && coverage ? coverageTone(coverage) : null,
+    retryAt,
+    attempt: waiting ? (state.attempt ?? null) : null,
+    canRetry: waiting,
+    needsSignIn: state.state === 'auth_failed'
+  }
+}
+
+/** "Live", "Partial: 3 of 5 live, 2 polled", "Polling (REST)", "Not covered yet". */
+export function describeCoverage(coverage: CoverageView): string {
+  const total = coverage.live + coverage.pending + coverage.refused
+  switch (coverage.level) {
+    case 'live':
+      return 'Live'
+    case 'partial':
+      return `Partial: ${coverage.live} of ${total} live${coverage.polled ? `, ${coverage.polled} polled` : ''}`
+    case 'polling':
+      return 'Polling over REST'
+    default:
+      return 'Not covered yet'
+  }
+}
+
+function coverageTone(coverage: CoverageView): Tone {
+  return coverage.level === 'live' ? 'ok' : coverage.level === 'none' ? 'pending' : 'warning'
+}

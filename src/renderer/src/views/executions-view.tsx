@@ -1,0 +1,217 @@
+import { memo, useMemo, useState } from 'react'
+import type { ExecutionView } from '@shared/bridge'
+import { ConnectionBanner } from '@renderer/components/connection-banner'
+import { EmptyState } from '@renderer/components/empty-state'
+import { Icon } from '@renderer/components/icon'
+import { NoServer, useNoServer } from '@renderer/components/no-server'
+import { ProgressBar } from '@renderer/components/progress-bar'
+import { StatusBadge } from '@renderer/components/status-badge'
+import { useNow } from '@renderer/lib/clock'
+import { durationBetween, formatAgo, formatCount, formatFull } from '@renderer/lib/format'
+import type { ExecutionFilters } from '@renderer/lib/route'
+import { hrefOf, navigate } from '@renderer/lib/use-route'
+import { executionKey } from '@renderer/store/keys'
+import {
+  useManyProfiles,
+  useProfileNames,
+  useSortedExecutions,
+  workflowLabel
+} from '@renderer/store/selectors'
+import { useDashboard } from '@renderer/store/use-dashboard'
+import { ExecutionFiltersBar } from './execution-filters'
+import { useHistory } from './use-history'
+import { ViewHeader } from './view-header'
+
+const PAGE = 200
+
+/** The live table of executions, filtered, with older history paged from the server. */
+export function ExecutionsView({ filters }: { filters: ExecutionFilters }) {
+  const noServer = useNoServer()
+  const live = useSortedExecutions()
+  const phase = useDashboard((s) => s.phase)
+  const history = useHistory(filters)
+  // How many rows are rendered, counted per filter set (new filters start at one page again).
+  const filterKey = JSON.stringify(filters)
+  const [paging, setPaging] = useState({ key: filterKey, shown: PAGE })
+  const shown = paging.key === filterKey ? paging.shown : PAGE
+  const rows = useMemo(() => {
+    const seen = new Set(live.map((e) => executionKey(e.profile_id, e.id)))
+    const older = history.rows.filter((e) => !seen.has(executionKey(e.profile_id, e.id)))
+    return [...live, ...older].filter((e) => matches(e, filters))
+  }, [live, history.rows, filters])
+  const filtered = Object.values(filters).some(Boolean)
+
+  return (
+    <div className="view view--executions">
+      <ViewHeader
+        title="Executions"
+        subtitle={
+          <span data-testid="executions-count">
+            {formatCount(rows.length)} {rows.length === 1 ? 'execution' : 'executions'}
+            {filtered ? ' match' : ''}
+          </span>
+        }
+      />
+      {noServer ? (
+        <NoServer />
+      ) : (
+        <>
+          <ConnectionBanner />
+          <ExecutionFiltersBar
+            filters={filters}
+            onChange={(next) => navigate({ view: 'executions', filters: next }, { replace: true })}
+          />
+          {rows.length === 0 && phase === 'ready' ? (
+            <EmptyState
+              icon={filtered ? 'search' : 'list'}
+              title={filtered ? 'No execution matches these filters' : 'No executions yet'}
+              testId="executions-empty"
+            >
+              <p>
+                {filtered
+                  ? 'Clear a filter, or load older executions from the server below.'
+                  : 'Executions show up here live as soon as a workflow runs. Start one from Workflows.'}
+              </p>
+            </EmptyState>
+          ) : (
+            <ExecutionsTable rows={rows.slice(0, shown)} />
+          )}
+          <div className="table-footer">
+            {rows.length > shown && (
+              <button
+                type="button"
+                className="btn"
+                onClick={() => setPaging({ key: filterKey, shown: shown + PAGE })}
+              >
+                Show {Math.min(PAGE, rows.length - shown)} more
+              </button>
+            )}
+            {history.canLoad && (
+              <button
+                type="button"
+                className="btn"
+                onClick={history.loadMore}
+                disabled={history.loading}
+                data-testid="load-older"
+              >
+                <Icon name="down" />
+                {history.loading
+                  ? 'Loading…'
+                  : `Load older executions${history.profileName ? ` from ${history.profileName}` : ''}`}
+              </button>
+            )}
+            {history.exhausted && <span className="muted">No older executions on the server.</span>}
+            {history.error && (
+              <span className="field-error" role="alert">
+                {history.error}
+              </span>
+            )}
+          </div>
+        </>
+      )}
+    </div>
+  )
+}
+
+function matches(e: ExecutionView, f: ExecutionFilters): boolean {
+  if (f.status && e.status !== f.status) return false
+  if (f.workflow && e.workflow_id !== f.workflow) return false
+  if (f.profile && e.profile_id !== f.profile) return false
+  if (f.query && !e.id.toLowerCase().includes(f.query.trim().toLowerCase())) return false
+  return true
+}
+
+function ExecutionsTable({ rows }: { rows: readonly ExecutionView[] }) {
+  const many = useManyProfiles()
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="executions-table">
+        <thead>
+          <tr>
+            <th scope="col" className="col-status">
+              Status
+            </th>
+            <th scope="col">Workflow</th>
+            <th scope="col">Execution</th>
+            <th scope="col" className="col-progress">
+              Progress
+            </th>
+            <th scope="col">Started</th>
+            <th scope="col" className="col-num">
+              Duration
+            </th>
+            {many && <th scope="col">Profile</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => (
+            <ExecutionRow key={executionKey(e.profile_id, e.id)} execution={e} many={many} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+const ExecutionRow = memo(function ExecutionRow({
+  execution: e,
+  many
+}: {
+  execution: ExecutionView
+  many: boolean
+}) {
+  const names = useProfileNames()
+  const route = { view: 'execution', profile_id: e.profile_id, execution_id: e.id } as const
+  return (
+    <tr
+      className={`table__row table__row--${e.status}`}
+      data-testid="execution-row"
+      data-execution-id={e.id}
+      data-status={e.status}
+      onClick={(event) => {
+        if (!(event.target as HTMLElement).closest('a, button')) navigate(route)
+      }}
+    >
+      <td className="col-status">
+        <StatusBadge status={e.status} />
+      </td>
+      <td className="cell-strong">
+        <a className="row-link" href={hrefOf(route)}>
+          {workflowLabel(e)}
+        </a>
+      </td>
+      <td className="mono cell-id">{e.id}</td>
+      <td className="col-progress">
+        <ProgressBar execution={e} />
+      </td>
+      <td>
+        <Started iso={e.started_at} />
+      </td>
+      <td className="col-num">
+        <Duration execution={e} />
+      </td>
+      {many && <td className="muted">{names.get(e.profile_id) ?? e.profile_id}</td>}
+    </tr>
+  )
+})
+
+function Started({ iso }: { iso: string | null | undefined }) {
+  const now = useNow()
+  return (
+    <time dateTime={iso ?? undefined} title={formatFull(iso)}>
+      {formatAgo(iso, now)}
+    </time>
+  )
+}
+
+function Duration({ execution }: { execution: ExecutionView }) {
+  if (!execution.started_at) return <>—</>
+  if (execution.completed_at)
+    return <>{durationBetween(execution.started_at, execution.completed_at, 0)}</>
+  return <RunningDuration start={execution.started_at} />
+}
+
+function RunningDuration({ start }: { start: string }) {
+  const now = useNow()
+  return <>{durationBetween(start, null, now)}</>
+}

@@ -1,0 +1,137 @@
+import { useState } from 'react'
+import type { ProfileView } from '@shared/bridge'
+import { Icon } from '@renderer/components/icon'
+import { ToneIcon } from '@renderer/components/status-badge'
+import { describeFailure } from '@renderer/lib/call'
+import { summarizeConnection } from '@renderer/lib/connection'
+import { useCommand } from '@renderer/lib/use-command'
+import { useBridge, useDashboard } from '@renderer/store/use-dashboard'
+import { ProfileForm } from './profile-form'
+import { SignInForm, TokenFacts } from './sign-in-form'
+
+/** One profile: its connection, token facts and the things a person can do with it. */
+export function ProfileCard({ profile, signIn }: { profile: ProfileView; signIn: boolean }) {
+  const bridge = useBridge()
+  const activeId = useDashboard((s) => s.settings?.active_profile_id ?? null)
+  const [editing, setEditing] = useState(false)
+  const [confirmRemove, setConfirmRemove] = useState(false)
+  const toggle = useCommand()
+  const remove = useCommand()
+  const makeDefault = useCommand()
+  const summary = summarizeConnection(profile.connection)
+  const error = toggle.error ?? remove.error ?? makeDefault.error
+
+  const setEnabled = (enabled: boolean) =>
+    void toggle.run(() =>
+      bridge.saveProfile({
+        profile: {
+          id: profile.id,
+          name: profile.name,
+          server_url: profile.server_url,
+          enabled,
+          auth_method: profile.auth_method,
+          allow_insecure: profile.allow_insecure
+        }
+      })
+    )
+
+  return (
+    <li className="card profile" data-testid="profile-card" data-profile={profile.id}>
+      <div className="profile__head">
+        <div className="profile__title">
+          <h3 className="profile__name">{profile.local ? 'Local dev mode' : profile.name}</h3>
+          {activeId === profile.id && <span className="tag">Default</span>}
+          <span className="profile__url mono muted">
+            {profile.connection.server_url ?? profile.server_url}
+          </span>
+        </div>
+        <span className={`conn conn--${summary.tone}`} data-testid="profile-connection">
+          <ToneIcon tone={summary.tone} />
+          {profile.enabled || profile.local ? summary.label : 'Not watched'}
+          {summary.coverage && <span className="muted"> · {summary.coverage}</span>}
+        </span>
+      </div>
+      {profile.connection.reason && profile.connection.state !== 'open' && (
+        <p className="profile__reason muted">{profile.connection.reason}</p>
+      )}
+      {profile.local ? (
+        <TokenFacts token={profile.token} />
+      ) : editing ? (
+        <ProfileForm profile={profile} onDone={() => setEditing(false)} />
+      ) : (
+        <>
+          <SignInForm profile={profile} focus={signIn} />
+          <div className="profile__actions">
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={profile.enabled}
+                disabled={toggle.pending}
+                onChange={(event) => setEnabled(event.target.checked)}
+                data-testid="profile-enabled"
+              />
+              Watch this server
+            </label>
+            <span className="spacer" />
+            {activeId !== profile.id && (
+              <button
+                type="button"
+                className="btn btn--ghost btn--small"
+                onClick={() =>
+                  void makeDefault.run(() => bridge.switchProfile({ profile_id: profile.id }))
+                }
+              >
+                Make default
+              </button>
+            )}
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => setEditing(true)}
+              data-testid="profile-edit"
+            >
+              Edit
+            </button>
+            {confirmRemove ? (
+              <span className="confirm" role="group" aria-label={`Remove ${profile.name}?`}>
+                <span>Remove {profile.name}?</span>
+                <button
+                  type="button"
+                  className="btn btn--small btn--danger"
+                  onClick={() =>
+                    void remove.run(() => bridge.removeProfile({ profile_id: profile.id }))
+                  }
+                  data-testid="profile-remove-confirm"
+                  autoFocus
+                >
+                  Remove
+                </button>
+                <button
+                  type="button"
+                  className="btn btn--small"
+                  onClick={() => setConfirmRemove(false)}
+                >
+                  Keep
+                </button>
+              </span>
+            ) : (
+              <button
+                type="button"
+                className="btn btn--small btn--ghost"
+                onClick={() => setConfirmRemove(true)}
+                data-testid="profile-remove"
+              >
+                <Icon name="trash" /> Remove
+              </button>
+            )}
+          </div>
+        </>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {describeFailure(error)}
+        </p>
+      )}
+    </li>
+  )
+}
