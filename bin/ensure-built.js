@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds once when out/ is missing or older than the sources, so `npm run gateway` just works.
+// Builds once when out/ is missing or older than the sources, so `npm run gateway` and
+// `npm run ui` just work.
 'use strict'
 const { execSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -18,6 +19,10 @@ function newestSource(dir) {
   return newest
 }
 
+// `npm run ui` serves the built dashboard too: a missing renderer build counts as stale.
+const dashboard = path.join(root, 'out', 'renderer', 'index.html')
 const stale =
-  !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource(path.join(root, 'src'))
+  !fs.existsSync(built) ||
+  !fs.existsSync(dashboard) ||
+  fs.statSync(built).mtimeMs < newestSource(path.join(root, 'src'))
 if (stale) execSync('npm run --silent build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })

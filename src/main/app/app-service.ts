@@ -5,13 +5,14 @@ import type { AppInfo, ProfileView } from '@shared/bridge/views'
 import { DisposableStore } from '@shared/disposable'
 import type { Disposer } from '@shared/disposable'
 import { Emitter } from '@shared/emitter'
+import { Resource } from '@shared/protocol'
 import type { Execution } from '@shared/protocol'
 import { describeError } from '@shared/redact'
 import type { AppSettings } from '@shared/settings'
 import type { TokenVault } from '@main/core/token-vault'
 import type { AppContext } from './app-context'
 import { AppViews } from './app-views'
-import type { TrayInputs } from './app-views'
+import type { AppServiceEvents, TrayInputs } from './app-views'
 import { BridgeHost } from './bridge-host'
 import type { BridgeHandlers } from './bridge-host'
 import { EventBatcher } from './event-batcher'
@@ -64,7 +65,7 @@ import type { LiveUpdateSink } from './live-updates'
  *   node bin/nebula-desktop.js ui --local --open        (or: npm run ui)
  */
 
-export type { TrayInputs } from './app-views'
+export type { AppServiceEvents, ShellNotification, TrayInputs } from './app-views'
 
 export interface AppServiceOptions {
   /** Where settings.json lives (the app's user-data folder; `ui --settings-dir`; tests). */
@@ -82,20 +83,6 @@ export interface AppServiceOptions {
   batcher?: EventBatcherOptions
   now?: () => number
   log?: (line: string) => void
-}
-
-/** A notification for the shell to show, with the profile it belongs to. */
-export interface ShellNotification {
-  profile_id: string
-  profile_name: string
-  notification: Notification
-}
-
-export type AppServiceEvents = {
-  notification: (notification: ShellNotification) => void
-  tray: (inputs: TrayInputs) => void
-  show_execution: (ref: { profile_id: string; execution_id: string }) => void
-  settings: (settings: ReturnType<AppViews['settingsView']>) => void
 }
 
 /** The app's state, commands and streams; see the header for the shell's use of it. */
@@ -234,6 +221,7 @@ export class AppService {
     this.disposed = true
     this.batcher.dispose()
     this.disposables.dispose()
+    this.logs.dispose()
     await this.sessions.dispose()
     this.store.dispose()
     this.emitter.removeAll()
@@ -357,6 +345,12 @@ export class AppService {
             : this.effective().profiles.some((p) => p.id === id)
         if (!running && !exists) this.forgetProfile(id)
         else this.push({ type: 'profiles', profiles: this.views.profileViews() })
+        const session = running ? this.sessions.get(id)?.session : undefined
+        if (session) {
+          this.logs.resubscribe(id, (executionId) =>
+            session.subscriptions.add(Resource.Execution, executionId)
+          )
+        }
       })
     )
   }

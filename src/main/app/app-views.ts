@@ -5,6 +5,7 @@ import type {
   SettingsView,
   TokenInfo
 } from '@shared/bridge/views'
+import type { Notification } from '@shared/alerts'
 import { LOCAL_PROFILE_ID } from '@shared/settings'
 import type { AppSettings } from '@shared/settings'
 import type { FailureFeed } from './failure-feed'
@@ -27,6 +28,20 @@ export interface TrayInputs {
   /** Notifications are paused until then (ISO instant), or null. */
   paused_until: string | null
   local_dev_mode: boolean
+}
+
+/** A notification for the shell to show, with the profile it belongs to. */
+export interface ShellNotification {
+  profile_id: string
+  profile_name: string
+  notification: Notification
+}
+
+export type AppServiceEvents = {
+  notification: (notification: ShellNotification) => void
+  tray: (inputs: TrayInputs) => void
+  show_execution: (ref: { profile_id: string; execution_id: string }) => void
+  settings: (settings: SettingsView) => void
 }
 
 /** Placeholder address of local dev mode before its gateway has a port. */

@@ -8,6 +8,9 @@ import { cancelExecution, fetchExecutionLogs } from './rest-extras'
 import { toExecutionView } from './view-mapping'
 import { resolveServerEndpoints } from '@main/core/server-url'
 import type { ProfileRuntime } from './profile-sessions'
+import type { ExecutionSubscriber } from './log-follows'
+import { Resource } from '@shared/protocol'
+import type { LogEntry } from '@shared/protocol'
 
 // Commands about executions: run, cancel, read, page through history, follow logs.
 
@@ -99,28 +102,25 @@ export function executionCommands(context: AppContext): ExecutionHandlers {
 
     async followLogs({ profile_id, execution_id }) {
       const runtime = requireRuntime(context, profile_id)
+      const subscribe: ExecutionSubscriber = (id) =>
+        runtime.session?.subscriptions.add(Resource.Execution, id)
       const retained = runtime.session?.store.logsOf(execution_id) ?? []
       if (retained.length > 0 || context.logs.countOf(profile_id, execution_id) > 0) {
-        return context.logs.follow(profile_id, execution_id, retained)
+        return context.logs.follow(profile_id, execution_id, retained, subscribe)
       }
-      // Nothing seen this run (history, or before the app started): ask the server, if it can.
-      let fetched: Awaited<ReturnType<typeof fetchExecutionLogs>> = []
+      // Nothing seen this run (history, or before the app started): the server's log, where it
+      // offers one; live lines that arrive meanwhile are merged into the answer.
+      context.logs.beginFetch(profile_id, execution_id, subscribe)
+      let fetched: LogEntry[] = []
       try {
         fetched = await fetchExecutionLogs(restBaseOf(runtime), runtime.getToken, execution_id)
       } catch (error) {
         if (!(error instanceof RestError && (error.status === 404 || error.status === 405))) {
+          context.logs.unfollow(profile_id, execution_id)
           throw error
         }
       }
-      if (context.logs.countOf(profile_id, execution_id) > 0) {
-        // Live lines arrived while fetching: the store has the joined-up version.
-        return context.logs.follow(
-          profile_id,
-          execution_id,
-          runtime.session?.store.logsOf(execution_id) ?? []
-        )
-      }
-      return context.logs.followFetched(profile_id, execution_id, fetched)
+      return context.logs.finishFetch(profile_id, execution_id, fetched)
     },
 
     unfollowLogs({ profile_id, execution_id }) {

@@ -1,47 +1,64 @@
 import type { LogLine } from '@shared/bridge/views'
+import type { Disposer } from '@shared/disposable'
 import type { LogEntry } from '@shared/protocol'
 import { toLogLine } from './view-mapping'
 
-// Logs flow to the dashboard only for executions it follows. Every line gets a number within
-// its execution (`seq`), counted from the first line this run saw, so the backlog a follow
-// answers with and the live lines after it join without gaps or duplicates.
+// Logs flow to the dashboard only for executions it follows. Following subscribes the profile's
+// session to the execution (the protocol sends logs to `execution` subscribers only) and
+// numbers every line within its execution (`seq`), so the backlog a follow answers with and
+// the live lines after it join without gaps or duplicates. While the backlog is being read
+// from the server, live lines are held and merged into that answer instead.
 
 /** Most executions whose line counts are remembered (least recently logged forgotten first). */
 const MAX_COUNTED = 10_000
 /** Most executions followed at once (a page that went away without unfollowing is dropped). */
 const MAX_FOLLOWED = 100
 
+/** Subscribes a profile's session to one execution; the disposer unsubscribes. */
+export type ExecutionSubscriber = (executionId: string) => Disposer | undefined
+
+interface Follow {
+  profileId: string
+  executionId: string
+  followers: number
+  release: Disposer | undefined
+}
+
 const keyOf = (profileId: string, executionId: string): string => `${profileId}\u0000${executionId}`
 
-/** Line numbering and the set of followed executions. */
+/** Identity of a line across the server's log and the live stream. */
+const lineId = (e: LogEntry): string =>
+  JSON.stringify([e.timestamp, e.level, e.message, e.action_id ?? null])
+
+/** Line numbering, the followed executions and their subscriptions. */
 export class LogFollows {
   private readonly counts = new Map<string, number>()
-  /** Followed executions with how many followers each (least recently followed first). */
-  private readonly followed = new Map<string, number>()
+  private readonly followed = new Map<string, Follow>()
+  /** Live lines held while a follow reads its backlog from the server. */
+  private readonly held = new Map<string, LogEntry[]>()
 
-  /** Counts a line; returns it numbered when its execution is followed. */
+  /** Counts a line; returns it numbered when its execution is followed (and not held). */
   onLog(profileId: string, entry: LogEntry): LogLine | undefined {
     const key = keyOf(profileId, entry.execution_id)
+    const held = this.held.get(key)
+    if (held) return void held.push(entry)
     const seq = this.counts.get(key) ?? 0
     this.counts.delete(key)
     this.counts.set(key, seq + 1)
-    if (this.counts.size > MAX_COUNTED)
+    if (this.counts.size > MAX_COUNTED) {
       this.counts.delete(this.counts.keys().next().value as string)
+    }
     return this.followed.has(key) ? toLogLine(seq, entry) : undefined
   }
 
-  /** Starts following; answers the retained lines, numbered, and whether older ones were dropped. */
+  /** Adds a follower (subscribing on the first); answers the retained lines, numbered. */
   follow(
     profileId: string,
     executionId: string,
-    retained: readonly LogEntry[]
+    retained: readonly LogEntry[],
+    subscribe: ExecutionSubscriber
   ): { lines: LogLine[]; truncated: boolean } {
-    const key = keyOf(profileId, executionId)
-    const followers = this.followed.get(key) ?? 0
-    this.followed.delete(key)
-    this.followed.set(key, followers + 1)
-    if (this.followed.size > MAX_FOLLOWED)
-      this.followed.delete(this.followed.keys().next().value as string)
+    const key = this.addFollower(profileId, executionId, subscribe)
     const total = Math.max(this.counts.get(key) ?? 0, retained.length)
     const first = total - retained.length
     return {
@@ -50,18 +67,25 @@ export class LogFollows {
     }
   }
 
-  /**
-   * Starts following an execution this run has no lines of, with the lines the server kept:
-   * they are numbered from 0 and live lines continue after them.
-   */
-  followFetched(
+  /** Starts a follow whose backlog comes from the server: live lines are held meanwhile. */
+  beginFetch(profileId: string, executionId: string, subscribe: ExecutionSubscriber): void {
+    const key = this.addFollower(profileId, executionId, subscribe)
+    if (!this.held.has(key)) this.held.set(key, [])
+  }
+
+  /** The server's lines arrived: merged with those held, numbered from 0; live lines go on after. */
+  finishFetch(
     profileId: string,
     executionId: string,
     fetched: readonly LogEntry[]
   ): { lines: LogLine[]; truncated: boolean } {
     const key = keyOf(profileId, executionId)
-    this.counts.set(key, Math.max(this.counts.get(key) ?? 0, fetched.length))
-    return this.follow(profileId, executionId, fetched)
+    const held = this.held.get(key) ?? []
+    this.held.delete(key)
+    const known = new Set(fetched.map(lineId))
+    const merged = [...fetched, ...held.filter((entry) => !known.has(lineId(entry)))]
+    this.counts.set(key, Math.max(this.counts.get(key) ?? 0, merged.length))
+    return { lines: merged.map((entry, i) => toLogLine(i, entry)), truncated: false }
   }
 
   /** Lines counted so far for one execution. */
@@ -69,20 +93,71 @@ export class LogFollows {
     return this.counts.get(keyOf(profileId, executionId)) ?? 0
   }
 
-  /** Stops one follower; the lines stop when none is left. */
+  /** Removes a follower; the last one unsubscribes and the lines stop. */
   unfollow(profileId: string, executionId: string): void {
     const key = keyOf(profileId, executionId)
-    const followers = this.followed.get(key)
-    if (followers === undefined) return
-    if (followers <= 1) this.followed.delete(key)
-    else this.followed.set(key, followers - 1)
+    const follow = this.followed.get(key)
+    if (!follow) return
+    if (follow.followers > 1) {
+      follow.followers--
+      return
+    }
+    this.drop(key, follow)
+  }
+
+  /** A profile's session (re)started: subscribe it to what is followed. */
+  resubscribe(profileId: string, subscribe: ExecutionSubscriber): void {
+    for (const follow of this.followed.values()) {
+      if (follow.profileId !== profileId) continue
+      follow.release?.()
+      follow.release = subscribe(follow.executionId)
+    }
   }
 
   /** Forgets a removed profile. */
   removeProfile(profileId: string): void {
+    for (const [key, follow] of [...this.followed]) {
+      if (follow.profileId === profileId) this.drop(key, follow)
+    }
     const prefix = `${profileId}\u0000`
-    for (const key of [...this.followed.keys()])
-      if (key.startsWith(prefix)) this.followed.delete(key)
     for (const key of [...this.counts.keys()]) if (key.startsWith(prefix)) this.counts.delete(key)
+  }
+
+  /** Releases every subscription. */
+  dispose(): void {
+    for (const [key, follow] of [...this.followed]) this.drop(key, follow)
+  }
+
+  private addFollower(
+    profileId: string,
+    executionId: string,
+    subscribe: ExecutionSubscriber
+  ): string {
+    const key = keyOf(profileId, executionId)
+    const existing = this.followed.get(key)
+    if (existing) {
+      existing.followers++
+      // Most recently followed last, so the bound drops the stalest follow.
+      this.followed.delete(key)
+      this.followed.set(key, existing)
+      return key
+    }
+    this.followed.set(key, {
+      profileId,
+      executionId,
+      followers: 1,
+      release: subscribe(executionId)
+    })
+    if (this.followed.size > MAX_FOLLOWED) {
+      const [oldKey, oldest] = this.followed.entries().next().value as [string, Follow]
+      this.drop(oldKey, oldest)
+    }
+    return key
+  }
+
+  private drop(key: string, follow: Follow): void {
+    this.followed.delete(key)
+    this.held.delete(key)
+    follow.release?.()
   }
 }

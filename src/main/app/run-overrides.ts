@@ -25,7 +25,7 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): RunOverr
 /**
  * The settings this run uses: the saved ones with the overrides on top. A server override also
  * turns local dev mode off (as `NEBULA_SERVER_URL` always did) unless told otherwise, and makes
- * that profile the default one.
+ * that profile the default one when none is chosen.
  */
 export function applyOverrides(saved: AppSettings, overrides: RunOverrides): AppSettings {
   const settings = structuredClone(saved)
@@ -45,7 +45,7 @@ export function applyOverrides(saved: AppSettings, overrides: RunOverrides): App
         allow_insecure: false
       })
     }
-    settings.active_profile_id = server.profile
+    settings.active_profile_id ??= server.profile
     settings.local_dev_mode = false
   }
   if (overrides.localDevMode !== undefined) settings.local_dev_mode = overrides.localDevMode

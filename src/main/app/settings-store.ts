@@ -55,6 +55,8 @@ export class SettingsStore {
   private readonly readOnlyReason: boolean
   /** The JSON last written (or read): a save of the same content is skipped. */
   private written: string | undefined
+  /** Changed since loaded: nothing is written for a run that changed nothing. */
+  private dirty = false
   private saveTimer: NodeJS.Timeout | undefined
   private disposed = false
 
@@ -112,6 +114,7 @@ export class SettingsStore {
     if (problem) throw new InvalidSettingsError(problem.field, problem.message)
     if (JSON.stringify(parsed.data) === JSON.stringify(this.current)) return this.current
     this.current = parsed.data
+    this.dirty = true
     this.scheduleSave()
     this.emitter.emit('change', this.current)
     return this.current
@@ -121,7 +124,7 @@ export class SettingsStore {
   flush(): void {
     clearTimeout(this.saveTimer)
     this.saveTimer = undefined
-    if (this.readOnlyReason) return
+    if (this.readOnlyReason || !this.dirty) return
     const json = `${JSON.stringify(this.current, null, 2)}\n`
     if (json === this.written) return
     try {

@@ -1,5 +1,6 @@
 import { runGatewayCli } from './gateway'
 import { runTokenCli } from './token'
+import { runUiCli } from './ui'
 import { runWatchCli } from './watch'
 
 const USAGE = `usage: nebula-desktop <command> [options]
@@ -8,6 +9,7 @@ commands:
   gateway   run the bundled local Nebula gateway (HTTP + WebSocket)
   watch     follow a Nebula server headlessly and print states, messages and alerts
   token     set, inspect or delete the token kept in the OS keychain
+  ui        serve the dashboard to a browser on this machine (same sessions as the app)
 
 Run \`nebula-desktop <command> --help\` for a command's options.
 `
@@ -22,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
       return runWatchCli(rest)
     case 'token':
       return runTokenCli(rest)
+    case 'ui':
+      return runUiCli(rest)
     case undefined:
     case '-h':
     case '--help':
