@@ -1,97 +1,57 @@
 import { join } from 'node:path'
-import { app, ipcMain, session } from 'electron'
-import type { BrowserWindow } from 'electron'
-import { EventChannel, InvokeChannel } from '@shared/bridge/channels'
-import { describeError } from '@shared/redact'
-import type { SessionState } from '@shared/bridge/contract'
-import { EventPublisher, registerInvokeHandlers } from './electron/ipc'
-import { createRendererUrlCheck, resolveRendererSource } from './electron/renderer-source'
-import type { RendererSource } from './electron/renderer-source'
-import { hardenWebContents, lockDownSession } from './electron/security'
-import { startMonitor } from './electron/monitor'
-import type { RunningMonitor } from './electron/monitor'
-import { createMainWindow, focusWindow } from './electron/window'
+import { app, protocol } from 'electron'
+import { registerAppSchemePrivileges } from './electron/app-protocol'
+import { DesktopShell } from './electron/desktop-shell'
+import { resolveRendererSource } from './electron/renderer-source'
+import { hardenWebContents } from './electron/security'
 
-// The Electron shell: lockdown, the bridge's handlers, one dashboard window. The monitor core
-// (plain Node under src/main) is wired in here and reports its connection states through
-// publishSessionState; everything Electron-specific stays in ./electron.
+// The Electron entry: what must happen before `ready` (the app:// scheme's privileges, the
+// sandbox, one instance per user, the web-contents lockdown), then the shell
+// (src/main/electron/desktop-shell.ts) around the app service.
 
-/** Windows groups taskbar entries and notifications by this id; the installer's appId must match. */
-const APP_USER_MODEL_ID = 'com.nebula.desktop'
+/** Windows groups taskbar entries and notifications by this id; electron-builder.yml's appId matches. */
+export const APP_USER_MODEL_ID = 'com.nebula.desktop'
 
-/** Built layout (electron-vite): out/main/index.js, out/preload/index.js, out/renderer/index.html. */
+/** Built layout (electron-vite): out/main/index.js, out/preload/index.js, out/renderer/. */
 const PRELOAD_PATH = join(__dirname, '../preload/index.js')
-const INDEX_HTML_PATH = join(__dirname, '../renderer/index.html')
+const RENDERER_DIR = join(__dirname, '../renderer')
 
-const sessionState = new EventPublisher(EventChannel.SessionState)
-let mainWindow: BrowserWindow | null = null
-/** The monitor, once started (or null when it could not start); awaited on quit. */
-let monitor: Promise<RunningMonitor | null> = Promise.resolve(null)
-
-/** Shows a connection-state change in the dashboard, now and after every reload of the page. */
-export function publishSessionState(state: SessionState): void {
-  sessionState.publish(state)
-}
-
-function openMainWindow(source: RendererSource): void {
-  const window = createMainWindow({
-    preloadPath: PRELOAD_PATH,
-    source,
-    // Packaged builds on macOS and Windows take the icon from the bundle; Linux needs it here.
-    ...(process.platform === 'linux'
-      ? { iconPath: join(app.getAppPath(), 'resources', 'icon.png') }
-      : {})
-  })
-  sessionState.attach(window.webContents)
-  window.on('closed', () => {
-    if (mainWindow === window) mainWindow = null
-  })
-  mainWindow = window
-}
+const log = (line: string): void => console.warn(`[nebula] ${line}`)
 
 function start(): void {
   const source = resolveRendererSource({
     isPackaged: app.isPackaged,
     devServerUrl: process.env.ELECTRON_RENDERER_URL,
-    indexHtmlPath: INDEX_HTML_PATH
+    rendererDir: RENDERER_DIR
   })
-  const isTrustedUrl = createRendererUrlCheck(source)
-
   app.enableSandbox()
   if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID)
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
-  app.on('second-instance', () => focusWindow(mainWindow))
-  app.on('before-quit', () => {
-    // Also stops a monitor still starting when the user quits.
-    void monitor.then((running) => running?.stop())
-    monitor = Promise.resolve(null)
+
+  const shell = new DesktopShell({
+    source,
+    preloadPath: PRELOAD_PATH,
+    // Packaged: electron-builder's extraResources puts resources/ next to app.asar, as real
+    // files (a notification daemon cannot read an icon inside the archive).
+    resourcesDir: app.isPackaged
+      ? join(process.resourcesPath, 'resources')
+      : join(app.getAppPath(), 'resources'),
+    log
   })
+  app.on('second-instance', () => shell.showWindow())
+  app.on('before-quit', (event) => shell.beforeQuit(event))
   app.on('window-all-closed', () => {
+    // With close-to-tray the window only hides; this runs when it really closed.
     if (process.platform !== 'darwin') app.quit()
   })
-
   void app.whenReady().then(() => {
-    // Production pages get the CSP as a header too; the dev server's pages keep the meta policy.
-    lockDownSession(session.defaultSession, { enforceCspHeader: source.kind === 'file' })
-    registerInvokeHandlers(ipcMain, isTrustedUrl, {
-      [InvokeChannel.AppGetInfo]: () => ({
-        name: app.getName(),
-        version: app.getVersion(),
-        platform: process.platform
-      })
-    })
-    openMainWindow(source)
-    monitor = startMonitor(publishSessionState).catch((error: unknown) => {
-      const reason = `could not start the monitor: ${describeError(error)}`
-      console.error(`[monitor] ${reason}`)
-      publishSessionState({ state: 'closed', reason })
-      return null
-    })
-    app.on('activate', () => {
-      if (mainWindow === null) openMainWindow(source)
-    })
+    shell.start()
+    app.on('activate', () => shell.showWindow())
   })
 }
+
+// Privileges for app:// can only be granted before `ready`.
+registerAppSchemePrivileges(protocol)
 
 // One instance per user: a second launch hands over to the first, which comes to the front.
 if (app.requestSingleInstanceLock()) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Session, WebContents } from 'electron'
 import { EventEmitter } from 'node:events'
-import { RENDERER_CSP_HEADER, RENDERER_CSP_META } from '@main/electron/content-security-policy'
+import { ELECTRON_CSP_HEADER } from '@shared/content-security-policy'
 import { createRendererUrlCheck, resolveRendererSource } from '@main/electron/renderer-source'
 import { hardenWebContents, lockDownSession } from '@main/electron/security'
 
@@ -9,24 +9,25 @@ import { hardenWebContents, lockDownSession } from '@main/electron/security'
 // count as ours, and what the session and web-contents hooks decide (against small fakes).
 
 describe('resolveRendererSource', () => {
-  const indexHtmlPath = '/app/out/renderer/index.html'
+  const rendererDir = '/app/out/renderer'
+  const app = { kind: 'app', url: 'app://nebula/index.html', rootDir: rendererDir }
 
-  it('loads the built file when packaged, even if a dev-server URL is set', () => {
+  it('serves the built page over app:// when packaged, even if a dev-server URL is set', () => {
     expect(
       resolveRendererSource({
         isPackaged: true,
         devServerUrl: 'http://localhost:5173',
-        indexHtmlPath
+        rendererDir
       })
-    ).toEqual({ kind: 'file', indexHtmlPath })
+    ).toEqual(app)
     expect(
-      resolveRendererSource({ isPackaged: false, devServerUrl: undefined, indexHtmlPath })
-    ).toEqual({ kind: 'file', indexHtmlPath })
+      resolveRendererSource({ isPackaged: false, devServerUrl: undefined, rendererDir })
+    ).toEqual(app)
   })
 
   it('uses a loopback http dev server when unpackaged', () => {
     for (const url of ['http://localhost:5173', 'http://127.0.0.1:5173/', 'http://[::1]:5173']) {
-      const source = resolveRendererSource({ isPackaged: false, devServerUrl: url, indexHtmlPath })
+      const source = resolveRendererSource({ isPackaged: false, devServerUrl: url, rendererDir })
       expect(source.kind).toBe('dev-server')
     }
   })
@@ -34,37 +35,30 @@ describe('resolveRendererSource', () => {
   it('refuses a dev-server URL that is remote or not http', () => {
     for (const url of ['http://example.com:5173', 'https://localhost:5173', 'file:///x', 'junk']) {
       expect(() =>
-        resolveRendererSource({ isPackaged: false, devServerUrl: url, indexHtmlPath })
+        resolveRendererSource({ isPackaged: false, devServerUrl: url, rendererDir })
       ).toThrow('ELECTRON_RENDERER_URL must be an http:// URL on localhost')
     }
   })
 })
 
 describe('createRendererUrlCheck', () => {
-  it('accepts only our index.html for a file source', () => {
-    const check = createRendererUrlCheck(
-      { kind: 'file', indexHtmlPath: '/app/out/renderer/index.html' },
-      'linux'
-    )
-    expect(check('file:///app/out/renderer/index.html')).toBe(true)
-    expect(check('file:///app/out/renderer/index.html?x=1#/route')).toBe(true)
-    expect(check('file:///app/out/renderer/../renderer/index.html')).toBe(true)
-    expect(check('file:///app/out/renderer/other.html')).toBe(false)
-    expect(check('file:///APP/out/renderer/index.html')).toBe(false)
-    expect(check('file://server/app/out/renderer/index.html')).toBe(false)
-    expect(check('http://localhost:5173/')).toBe(false)
+  it('accepts only our page on app://nebula', () => {
+    const check = createRendererUrlCheck({
+      kind: 'app',
+      url: 'app://nebula/index.html',
+      rootDir: '/app/out/renderer'
+    })
+    expect(check('app://nebula/index.html')).toBe(true)
+    expect(check('app://nebula/index.html?x=1#/route')).toBe(true)
+    expect(check('app://nebula/')).toBe(true)
+    expect(check('app://nebula/other.html')).toBe(false)
+    expect(check('app://nebula/assets/index.js')).toBe(false)
+    expect(check('app://nebula.evil/index.html')).toBe(false)
+    expect(check('app://nebula:8080/index.html')).toBe(false)
+    expect(check('app://user@nebula/index.html')).toBe(false)
+    expect(check('file:///app/out/renderer/index.html')).toBe(false)
+    expect(check('http://nebula/index.html')).toBe(false)
     expect(check('')).toBe(false)
-  })
-
-  it('compares Windows paths case-insensitively', () => {
-    const check = createRendererUrlCheck(
-      { kind: 'file', indexHtmlPath: 'C:\\Program Files\\Nebula\\out\\renderer\\index.html' },
-      'win32'
-    )
-    expect(check('file:///C:/Program%20Files/Nebula/out/renderer/index.html')).toBe(true)
-    expect(check('file:///c:/program%20files/nebula/OUT/renderer/index.html')).toBe(true)
-    expect(check('file:///D:/Program%20Files/Nebula/out/renderer/index.html')).toBe(false)
-    expect(check('file:///C:/Program%20Files/Nebula/out/renderer/other.html')).toBe(false)
   })
 
   it('accepts only the dev server origin for a dev-server source', () => {
@@ -73,16 +67,16 @@ describe('createRendererUrlCheck', () => {
     expect(check('http://localhost:5173/src/App.tsx')).toBe(true)
     expect(check('http://localhost:5174/')).toBe(false)
     expect(check('http://127.0.0.1:5173/')).toBe(false)
-    expect(check('file:///app/out/renderer/index.html')).toBe(false)
+    expect(check('app://nebula/index.html')).toBe(false)
   })
 })
 
-describe('renderer CSP', () => {
+describe('Electron CSP header', () => {
   it('forbids remote scripts, inline code, network access and framing', () => {
     const directives = new Map(
-      RENDERER_CSP_HEADER.split(';').map((d) => {
+      ELECTRON_CSP_HEADER.split(';').map((d): [string, string] => {
         const [name, ...values] = d.trim().split(/\s+/)
-        return [name, values.join(' ')] as const
+        return [name!, values.join(' ')]
       })
     )
     expect(directives.get('default-src')).toBe("'self'")
@@ -92,8 +86,7 @@ describe('renderer CSP', () => {
     expect(directives.get('img-src')).toBe("'self' data:")
     expect(directives.get('object-src')).toBe("'none'")
     expect(directives.get('frame-ancestors')).toBe("'none'")
-    expect(RENDERER_CSP_HEADER.startsWith(RENDERER_CSP_META)).toBe(true)
-    expect(RENDERER_CSP_HEADER).not.toContain('unsafe')
+    expect(ELECTRON_CSP_HEADER).not.toContain('unsafe')
   })
 })
 
@@ -145,7 +138,7 @@ describe('lockDownSession', () => {
     )
     expect(result).toEqual({
       'Content-Type': ['text/html'],
-      'Content-Security-Policy': [RENDERER_CSP_HEADER]
+      'Content-Security-Policy': [ELECTRON_CSP_HEADER]
     })
   })
 })

@@ -1,39 +1,26 @@
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { SpawnedProcess } from '../helpers/process'
+import { InvokeChannel } from '@shared/bridge/channels'
+import type { Snapshot } from '@shared/bridge/views'
 import { waitUntil } from '../helpers/wait'
-import type { SessionState } from '@shared/bridge/contract'
+import { MAIN, MainUnderFake, PAGE_URL, type CallRecord } from './main-under-fake'
 
 // The REAL built main entry (out/main/index.js) in a child `node`, with `require('electron')`
 // answered by a recording fake (fixtures/fake-electron.cjs, put in place by
 // fixtures/electron-hook.cjs). Everything past the electron module is real: the lockdown, the
-// IPC handlers, the window options, the monitor, the in-process gateway and its sockets.
-// The Electron binary is not needed; app.e2e.test.ts covers the same build in a real Electron.
+// app:// handler, the IPC adapter over the app service, the window options, the sessions, the
+// in-process gateway and its sockets. The Electron binary is not needed; app.e2e.test.ts covers
+// the same build in a real Electron. shell-wiring.test.ts covers the tray and notifications.
 
 const ROOT = resolve(__dirname, '..', '..')
-const MAIN = join(ROOT, 'out', 'main', 'index.js')
 const PRELOAD = join(ROOT, 'out', 'preload', 'index.js')
-const INDEX_HTML = join(ROOT, 'out', 'renderer', 'index.html')
-const HOOK = join(__dirname, 'fixtures', 'electron-hook.cjs')
 const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   productName: string
   version: string
 }
-
-/** A JWT's first two segments: base64url of '{"' twice. Nothing like it may reach the output. */
-const JWT_SHAPE = /eyJ[\w-]*\.eyJ[\w-]*/
-/** What Node prints when an exception or rejection goes unhandled. */
-const UNCAUGHT = /Uncaught|UnhandledPromiseRejection|unhandled rejection|^\s+at .+:\d+:\d+\)?$/m
-
-/** One line the fake printed. */
-type CallRecord = { call: string } & Record<string, unknown>
-/** What main sends on session:state (read from the fake's output, so not re-validated). */
-type SessionStatePayload = SessionState
 
 beforeAll(() => {
   for (const built of [MAIN, PRELOAD]) {
@@ -44,126 +31,6 @@ beforeAll(() => {
     }
   }
 })
-
-/** The built main process under the fake electron, with its records parsed from stdout. */
-class MainUnderFake {
-  readonly process: SpawnedProcess
-  private nextInvokeId = 1
-
-  constructor(env: Record<string, string | undefined>) {
-    const merged: Record<string, string> = {}
-    for (const [key, value] of Object.entries({ ...process.env, ...env })) {
-      if (value !== undefined) merged[key] = value
-    }
-    const child = spawn(process.execPath, ['--require', HOOK, MAIN], {
-      cwd: ROOT,
-      env: merged,
-      stdio: ['pipe', 'pipe', 'pipe']
-    })
-    // The fake stops reading stdin when its main loop ends; a late write must not throw here.
-    child.stdin.on('error', () => {})
-    this.process = new SpawnedProcess(child)
-  }
-
-  /** Every complete record so far, in order. */
-  records(): CallRecord[] {
-    const lines = this.process.stdout.split('\n').slice(0, -1)
-    const records: CallRecord[] = []
-    for (const line of lines) {
-      let value: unknown
-      try {
-        value = JSON.parse(line)
-      } catch {
-        continue // main's own stdout output, if any; the records are what the test reads
-      }
-      if (typeof value === 'object' && value !== null && 'call' in value) {
-        records.push(value as CallRecord)
-      }
-    }
-    return records
-  }
-
-  /** The session:state payloads sent to the window, in order. */
-  sessionStates(): SessionStatePayload[] {
-    return this.records()
-      .filter((r) => r.call === 'send' && r.channel === 'session:state')
-      .map((r) => r.payload as SessionStatePayload)
-  }
-
-  /**
-   * The distinct states in order: a payload equal to the one before it is a page-load replay
-   * (EventPublisher resends the latest state on did-finish-load), not a new transition.
-   */
-  stateTransitions(): string[] {
-    const payloads = this.sessionStates().map((s) => JSON.stringify(s))
-    return payloads
-      .filter((payload, i) => i === 0 || payload !== payloads[i - 1])
-      .map((payload) => (JSON.parse(payload) as SessionStatePayload).state)
-  }
-
-  /** Waits for a record matching `predicate`; the timeout message shows what did arrive. */
-  async waitForRecord(
-    predicate: (record: CallRecord) => boolean,
-    what: string,
-    timeoutMs = 30_000
-  ): Promise<CallRecord> {
-    let found: CallRecord | undefined
-    await waitUntil(
-      () => {
-        found = this.records().find(predicate)
-        if (!found && !this.process.running) {
-          throw new Error(`main exited before ${what}; stderr: ${this.process.stderr}`)
-        }
-        return found !== undefined
-      },
-      { timeoutMs, intervalMs: 25, what }
-    ).catch((error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error)
-      throw new Error(`${message}\nrecords so far:\n${this.process.stdout}`)
-    })
-    return found!
-  }
-
-  /** Waits for a session:state payload in `state`. */
-  async waitForState(state: string, timeoutMs = 30_000): Promise<SessionStatePayload> {
-    const record = await this.waitForRecord(
-      (r) =>
-        r.call === 'send' &&
-        r.channel === 'session:state' &&
-        (r.payload as SessionStatePayload).state === state,
-      `session:state '${state}'`,
-      timeoutMs
-    )
-    return record.payload as SessionStatePayload
-  }
-
-  /** Sends one command to the fake (see fake-electron.cjs). */
-  command(command: Record<string, unknown>): void {
-    this.process.child.stdin!.write(`${JSON.stringify(command)}\n`)
-  }
-
-  /** Invokes `channel` through the handler main registered, as a frame showing `frameUrl`. */
-  async invoke(
-    channel: string,
-    frameUrl: string,
-    options: { subframe?: boolean; args?: unknown[] } = {}
-  ): Promise<{ ok: boolean; value?: unknown; error?: string }> {
-    const id = this.nextInvokeId++
-    this.command({ cmd: 'invoke', id, channel, frameUrl, ...options })
-    const result = await this.waitForRecord(
-      (r) => r.call === 'invoke.result' && r.id === id,
-      `the answer to invoke #${id} (${channel})`
-    )
-    return result as unknown as { ok: boolean; value?: unknown; error?: string }
-  }
-
-  /** Asserts the run so far leaked no token and had no unhandled exception. */
-  expectCleanOutput(): void {
-    // A boolean, so a failure never echoes the token into the test report.
-    expect(JWT_SHAPE.test(this.process.output), 'a JWT-shaped string in the output').toBe(false)
-    expect(this.process.stderr, 'an uncaught exception in stderr').not.toMatch(UNCAUGHT)
-  }
-}
 
 let running: MainUnderFake[] = []
 let tempDirs: string[] = []
@@ -192,8 +59,10 @@ function startMain(env: Record<string, string | undefined> = {}): MainUnderFake 
     NEBULA_SERVER_URL: undefined,
     NEBULA_PROFILE: undefined,
     NEBULA_GATEWAY_SECRET: undefined,
+    NEBULA_LOCAL_FAILURE_RATE: undefined,
     FAKE_ELECTRON_APP_PATH: ROOT,
     FAKE_ELECTRON_USER_DATA: tempDir('nebula-wiring-userdata-'),
+    XDG_CONFIG_HOME: tempDir('nebula-wiring-config-'),
     ...env
   })
   running.push(main)
@@ -227,10 +96,17 @@ async function healthStatus(serverUrl: string): Promise<number | null> {
 const indexOfCall = (records: CallRecord[], call: string): number =>
   records.findIndex((r) => r.call === call)
 
+/** The snapshot through the real IPC handler, as the dashboard loads it. */
+async function snapshotOf(main: MainUnderFake): Promise<Snapshot> {
+  const result = await main.request(InvokeChannel.getSnapshot)
+  if (!result.ok) throw new Error(`getSnapshot failed: ${JSON.stringify(result.error)}`)
+  return result.value as Snapshot
+}
+
 describe('built main entry (out/main/index.js) under a recording fake electron', () => {
-  it('locks down the session, then opens one sandboxed, isolated window with the built preload', async () => {
+  it('locks down the session, then opens one sandboxed, isolated window on app://', async () => {
     const main = startMain()
-    await main.waitForRecord((r) => r.call === 'BrowserWindow.loadFile', 'the page load')
+    await main.waitForRecord((r) => r.call === 'BrowserWindow.loadURL', 'the page load')
     const records = main.records()
 
     const windows = records.filter((r) => r.call === 'BrowserWindow')
@@ -249,12 +125,21 @@ describe('built main entry (out/main/index.js) under a recording fake electron',
     expect(options.webPreferences.allowRunningInsecureContent).not.toBe(true)
     expect(options.webPreferences.preload).toBe(PRELOAD)
     expect(existsSync(options.webPreferences.preload as string)).toBe(true)
-    expect(records.find((r) => r.call === 'BrowserWindow.loadFile')?.path).toBe(INDEX_HTML)
+    // The page comes from the app's own scheme, never from file://.
+    expect(records.find((r) => r.call === 'BrowserWindow.loadURL')?.url).toBe(PAGE_URL)
+    expect(records.some((r) => r.call === 'BrowserWindow.loadFile')).toBe(false)
 
-    // Electron honours enableSandbox only before `ready`; the lockdown and the IPC handlers must
-    // be in place before the page can load or ask for anything.
+    // Electron honours enableSandbox and scheme privileges only before `ready`; the lockdown,
+    // the scheme's handler and the IPC handlers must be in place before the page can load.
     expect(records.find((r) => r.call === 'app.enableSandbox')).toEqual({
       call: 'app.enableSandbox',
+      ready: false
+    })
+    expect(records.find((r) => r.call === 'protocol.registerSchemesAsPrivileged')).toEqual({
+      call: 'protocol.registerSchemesAsPrivileged',
+      schemes: [
+        { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }
+      ],
       ready: false
     })
     const windowAt = indexOfCall(records, 'BrowserWindow')
@@ -262,12 +147,16 @@ describe('built main entry (out/main/index.js) under a recording fake electron',
       'session.setPermissionRequestHandler',
       'session.setPermissionCheckHandler',
       'session.webRequest.onHeadersReceived',
+      'protocol.handle',
       'ipcMain.handle'
     ]) {
       const at = indexOfCall(records, call)
       expect(at, `${call} before the window`).toBeGreaterThanOrEqual(0)
       expect(at, `${call} before the window`).toBeLessThan(windowAt)
     }
+    // One handler per command of the contract, on the channel the table names.
+    const handled = records.filter((r) => r.call === 'ipcMain.handle').map((r) => r.channel)
+    expect(handled.sort()).toEqual(Object.values(InvokeChannel).sort())
 
     // What the installed hooks decide, probed by the fake with the real callbacks.
     const probe = (call: string) => records.find((r) => r.call === call)?.probe
@@ -289,6 +178,7 @@ describe('built main entry (out/main/index.js) under a recording fake electron',
     )
     expect(cspNames, 'exactly one CSP header survives').toEqual(['Content-Security-Policy'])
     expect(headers['Content-Security-Policy']![0]).toContain("default-src 'self'")
+    expect(headers['Content-Security-Policy']![0]).toContain("connect-src 'none'")
     expect(headers['Content-Security-Policy']![0]).toContain("frame-ancestors 'none'")
     expect(headers['X-Other']).toEqual(['kept'])
 
@@ -302,29 +192,34 @@ describe('built main entry (out/main/index.js) under a recording fake electron',
     main.expectCleanOutput()
   })
 
-  it('with NEBULA_SERVER_URL unset, connects to the in-process gateway and publishes open', async () => {
+  it('with NEBULA_SERVER_URL unset, connects to the in-process gateway and sends open', async () => {
     const main = startMain()
-    const open = await main.waitForState('open', 45_000)
+    const open = await main.waitForState('open', 45_000, 'local')
     expect(open.server_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-
-    const states = main.sessionStates()
-    expect(main.stateTransitions().slice(0, 3)).toEqual(['connecting', 'syncing', 'open'])
-    expect(new Set(states.map((s) => s.server_url))).toEqual(new Set([open.server_url]))
+    // States before the adapter subscribed reach the page through its snapshot instead.
+    expect(main.stateTransitions('local').slice(-2)).toEqual(['syncing', 'open'])
     // A real gateway answers on that port: local dev mode, real sockets.
     expect(await healthStatus(open.server_url!)).toBe(200)
 
-    // A page (re)load gets the latest state again, so the dashboard never shows a stale one.
-    const sentBefore = states.length
-    main.command({ cmd: 'reload' })
-    await waitUntil(() => main.sessionStates().length > sentBefore, {
-      timeoutMs: 10_000,
-      what: 'the state replayed after a page load'
+    // A page (re)load takes a snapshot: it shows the current state at once.
+    const snapshot = await snapshotOf(main)
+    const local = snapshot.profiles.find((p) => p.id === 'local')
+    expect(local).toMatchObject({ local: true, connection: { state: 'open' } })
+    expect(snapshot.info).toEqual({
+      name: packageJson.productName,
+      version: packageJson.version,
+      platform: process.platform,
+      transport: 'electron'
     })
-    expect(main.sessionStates().at(-1)).toEqual(open)
+    // Batches after the snapshot carry later sequence numbers only.
+    await waitUntil(() => main.batches().some((b) => b.seq > snapshot.seq), {
+      timeoutMs: 30_000,
+      what: 'a batch after the snapshot (the demo gateway runs executions)'
+    })
     main.expectCleanOutput()
   })
 
-  it('with NEBULA_SERVER_URL set and no keychain reachable, publishes auth_failed and keeps running', async () => {
+  it('with NEBULA_SERVER_URL set and no keychain reachable, says auth_failed and keeps running', async () => {
     const port = await deadPort()
     const userData = tempDir('nebula-wiring-userdata-')
     const main = startMain({
@@ -337,130 +232,131 @@ describe('built main entry (out/main/index.js) under a recording fake electron',
       WAYLAND_DISPLAY: undefined,
       XDG_RUNTIME_DIR: tempDir('nebula-wiring-runtime-')
     })
-    // What the code does (monitor.ts, token-vault.ts, connection.ts): getToken reads the vault;
-    // keytar's failure makes the vault fall back to this run's memory (one warning), which holds
-    // no token, so the connection ends in auth_failed 'no token for this server' before any
-    // socket is opened. auth_failed waits for a token change; it does not retry the dead port.
-    const failed = await main.waitForState('auth_failed', 30_000)
-    expect(failed).toMatchObject({
+    // The vault falls back to this run's memory (one warning), which holds no token, so the
+    // connection ends in auth_failed before any socket is opened, and waits for a token. The
+    // tray says "sign in" (the state may come before the page subscribes: the snapshot has it).
+    await main.waitForRecord(
+      (r) => String(r.image).endsWith('tray-sign-in.png'),
+      'the sign-in tray icon'
+    )
+    expect(main.process.stderr).toMatch(/\[nebula\] OS keychain unavailable: .*memory/)
+
+    // Still alive and serving: an IPC round trip after the failure is answered.
+    const snapshot = await snapshotOf(main)
+    // Local dev mode is off when a server is named.
+    expect(snapshot.profiles.map((p) => p.id)).toEqual(['main-wiring-test'])
+    expect(snapshot.profiles[0]!.connection).toMatchObject({
       state: 'auth_failed',
       reason: 'no token for this server',
       server_url: `http://127.0.0.1:${port}`
     })
-    expect(main.stateTransitions()).toEqual(['connecting', 'auth_failed'])
-    expect(main.process.stderr).toMatch(/\[monitor\] OS keychain unavailable: .*memory/)
-
-    // Still alive and serving: an IPC round trip after the failure is answered.
-    const info = await main.invoke('app:get-info', pathToFileURL(INDEX_HTML).href)
-    expect(info.ok).toBe(true)
+    expect(snapshot.notices.some((n) => n.id === 'keychain')).toBe(true)
     expect(main.process.running).toBe(true)
-    expect(main.stateTransitions()).toEqual(['connecting', 'auth_failed'])
 
-    // Quitting saves the profile's state under userData (synchronously: Electron does not wait
-    // for the before-quit handler's promise), and nothing is left holding the process.
+    // Quitting stops the sessions and saves the profile's state under userData, then the app
+    // quits by itself and nothing is left holding the process.
     main.command({ cmd: 'emit', event: 'before-quit' })
-    await main.waitForState('closed', 15_000)
+    expect(await main.process.waitForExit(15_000)).toEqual({ code: 0, signal: null })
     const stateFile = join(userData, 'state', 'main-wiring-test.state.json')
     expect(existsSync(stateFile), stateFile).toBe(true)
     expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
       server: `http://127.0.0.1:${port}`
     })
-    main.command({ cmd: 'exit' })
-    expect(await main.process.waitForExit(15_000)).toEqual({ code: 0, signal: null })
     main.expectCleanOutput()
   })
 
   it('with a malformed NEBULA_SERVER_URL, tells the dashboard why and keeps running', async () => {
-    const main = startMain({
-      FAKE_ELECTRON_USER_DATA: tempDir('nebula-wiring-userdata-'),
-      NEBULA_SERVER_URL: 'ftp://nebula.example.com'
-    })
-    const closed = await main.waitForState('closed', 30_000)
-    expect(closed.reason).toMatch(/could not start the monitor: unsupported scheme "ftp:"/)
-    expect(closed).not.toHaveProperty('server_url')
-    const info = await main.invoke('app:get-info', pathToFileURL(INDEX_HTML).href)
-    expect(info.ok).toBe(true)
+    const main = startMain({ NEBULA_SERVER_URL: 'ftp://nebula.example.com' })
+    await main.waitForRecord((r) => r.call === 'tray.setContextMenu', 'the tray')
+    const snapshot = await snapshotOf(main)
+    const profile = snapshot.profiles.find((p) => p.id === 'default')
+    expect(profile?.connection.state).toBe('closed')
+    expect(profile?.connection.reason).toMatch(/unsupported scheme "ftp:"/)
     expect(main.process.running).toBe(true)
     main.command({ cmd: 'exit' })
-    expect(await main.process.waitForExit(15_000)).toEqual({ code: 0, signal: null })
   })
 
-  it('answers app:get-info to the dashboard frame only', async () => {
+  it('answers commands from the dashboard frame only, with typed errors', async () => {
     const main = startMain()
     await main.waitForRecord(
-      (r) => r.call === 'ipcMain.handle' && r.channel === 'app:get-info',
-      'the app:get-info handler'
+      (r) => r.call === 'ipcMain.handle' && r.channel === InvokeChannel.getInfo,
+      'the getInfo handler'
     )
-    const trustedUrl = pathToFileURL(INDEX_HTML).href
-
-    expect(await main.invoke('app:get-info', trustedUrl)).toEqual({
-      call: 'invoke.result',
-      id: 1,
+    const info = {
+      name: packageJson.productName,
+      version: packageJson.version,
+      platform: process.platform,
+      transport: 'electron'
+    }
+    expect(await main.invoke(InvokeChannel.getInfo)).toMatchObject({
       ok: true,
-      value: {
-        name: packageJson.productName,
-        version: packageJson.version,
-        platform: process.platform
-      }
+      value: { ok: true, value: info }
     })
-    expect(await main.invoke('app:get-info', `${trustedUrl}#/executions`)).toMatchObject({
-      ok: true
+    expect(
+      await main.invoke(InvokeChannel.getInfo, { frameUrl: `${PAGE_URL}#/executions` })
+    ).toMatchObject({
+      ok: true,
+      value: { ok: true }
     })
 
-    for (const [frameUrl, subframe] of [
-      ['https://evil.example/index.html', false],
-      [pathToFileURL(join(ROOT, 'out', 'renderer', 'other.html')).href, false],
-      [trustedUrl, true] // our page, but inside some other frame
+    for (const [frameUrl, options] of [
+      ['https://evil.example/index.html', {}],
+      ['app://nebula/other.html', {}],
+      ['app://other/index.html', {}],
+      ['file:///index.html', {}],
+      [PAGE_URL, { subframe: true }], // our page, but inside some other frame
+      [PAGE_URL, { foreignSender: true }] // our page's URL, but another webContents
     ] as const) {
-      const refused = await main.invoke('app:get-info', frameUrl, { subframe })
-      expect(refused, `${frameUrl} (subframe: ${subframe})`).toMatchObject({
-        ok: false,
-        error: 'app:get-info: sender not allowed'
+      const refused = await main.invoke(InvokeChannel.getInfo, { frameUrl, ...options })
+      expect(refused, `${frameUrl} ${JSON.stringify(options)}`).toMatchObject({
+        ok: true,
+        value: { ok: false, error: { code: 'not_allowed' } }
       })
     }
-    // Trusted sender, but a payload the contract does not allow.
-    expect(await main.invoke('app:get-info', trustedUrl, { args: [{ x: 1 }] })).toMatchObject({
-      ok: false,
-      error: 'app:get-info: request does not match the contract'
+    // Trusted sender, but a payload the contract does not allow: typed, names the field.
+    expect(await main.invoke(InvokeChannel.getInfo, { args: [{ x: 1 }] })).toMatchObject({
+      ok: true,
+      value: { ok: false, error: { code: 'invalid_request' } }
     })
-    expect(main.process.stderr).toContain(
-      'refused app:get-info from a frame that is not the dashboard'
-    )
+    expect(
+      await main.invoke(InvokeChannel.executeWorkflow, {
+        args: [{ profile_id: 'local', workflow_id: '' }]
+      })
+    ).toMatchObject({
+      ok: true,
+      value: { ok: false, error: { code: 'invalid_request', field: 'workflow_id' } }
+    })
+    expect(main.process.stderr).toContain('refused getInfo from a frame that is not the dashboard')
+    expect(main.process.running).toBe(true)
     main.expectCleanOutput()
   })
 
-  it('stops the monitor on before-quit: the gateway closes, and the process can exit cleanly', async () => {
+  it('stops everything on quit: the gateway closes and the process exits on its own', async () => {
     const main = startMain()
-    const serverUrl = (await main.waitForState('open', 45_000)).server_url!
+    const serverUrl = (await main.waitForState('open', 45_000, 'local')).server_url!
     expect(await healthStatus(serverUrl)).toBe(200)
 
     main.command({ cmd: 'emit', event: 'before-quit' })
-    await main.waitForState('closed', 15_000)
-    await waitUntil(async () => (await healthStatus(serverUrl)) === null, {
-      timeoutMs: 15_000,
-      intervalMs: 100,
-      what: 'the gateway port to close'
-    })
-    // The port closed while the process was still up: the monitor stopped it, not the exit.
-    expect(main.process.running).toBe(true)
-    expect(main.records().find((r) => r.call === 'powerMonitor.off')).toMatchObject({
-      event: 'resume',
-      remaining: 0
-    })
-
-    // End the fake's main loop. Node exits only once nothing else holds the loop, so an exit of
-    // its own shows stop() released the gateway, the socket and every timer. If something
+    // The first before-quit is held until the service has stopped; then main quits again, and
+    // the fake's main loop ends. Node exits only once nothing else holds the loop, so an exit
+    // of its own shows the gateway, the sockets and every timer were released. If something
     // still held it, SIGTERM ends the run and the assertion below names the leak.
-    main.command({ cmd: 'exit' })
     const exit = await main.process.waitForExit(15_000).catch(async () => {
       main.process.kill('SIGTERM')
       await main.process.exited
       return null
     })
-    expect(exit, 'the process exited on its own after the main loop ended').toEqual({
-      code: 0,
-      signal: null
-    })
+    expect(exit, 'the process exited on its own after quitting').toEqual({ code: 0, signal: null })
+    expect(await healthStatus(serverUrl)).toBe(null)
+    const records = main.records()
+    expect(records.filter((r) => r.call === 'app.quit')).toHaveLength(1)
+    for (const event of ['resume', 'unlock-screen']) {
+      expect(records.find((r) => r.call === 'powerMonitor.off' && r.event === event)).toMatchObject(
+        {
+          remaining: 0
+        }
+      )
+    }
     main.expectCleanOutput()
   })
 })

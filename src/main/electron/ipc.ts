@@ -1,101 +1,108 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { eventContract, invokeContract } from '@shared/bridge/contract'
-import type { EventPayload, InvokeRequest, InvokeResponse } from '@shared/bridge/contract'
-import type { EventChannelName, InvokeChannelName } from '@shared/bridge/channels'
+import { EVENT_CHANNEL, InvokeChannel } from '@shared/bridge/channels'
+import type { InvokeMethod } from '@shared/bridge/channels'
+import type { BridgeResult } from '@shared/bridge/contract'
+import type { EventBatch } from '@shared/bridge/views'
+import type { Disposer } from '@shared/disposable'
+import { describeError } from '@shared/redact'
 
-// The main side of the bridge contract. Everything from the renderer is untrusted: the sender
-// frame must be our own page and the payload must match the contract. Everything sent back is
-// checked against the contract too, so the renderer can trust its types without re-validating.
+// The Electron transport of the bridge: a thin adapter over the app service's BridgeHost, which
+// validates every request and answer with the contract. What only Electron knows is checked
+// here: the caller is the top frame of our own page in our own window. Every channel answers a
+// BridgeResult; nothing a renderer sends can make a handler throw.
 
-/** One handler per invoke channel of the contract; leaving one out does not compile. */
-export type InvokeHandlers = {
-  [C in InvokeChannelName]: (
-    request: InvokeRequest<C>
-  ) => InvokeResponse<C> | Promise<InvokeResponse<C>>
+/** What the adapter needs of the app service's BridgeHost. */
+export interface BridgeHostLike {
+  invoke(method: string, payload: unknown): Promise<BridgeResult<unknown>>
+  onBatch(listener: (batch: EventBatch) => void): Disposer
 }
 
-/**
- * Registers a handler for every invoke channel behind the sender and payload checks; returns a
- * function that removes them again.
- */
-export function registerInvokeHandlers(
-  ipcMain: IpcMain,
-  isTrustedUrl: (frameUrl: string) => boolean,
-  handlers: InvokeHandlers
-): () => void {
-  const channels = Object.keys(invokeContract) as InvokeChannelName[]
-  for (const channel of channels) {
-    ipcMain.handle(channel, (event, ...args: unknown[]) =>
-      handleInvoke(channel, event, args, isTrustedUrl, handlers[channel])
+export interface BridgeIpcOptions {
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>
+  /** The host, or a promise of it while the app service starts (commands wait for it). */
+  host: BridgeHostLike | Promise<BridgeHostLike>
+  /** True for our page's URL (renderer-source.ts). */
+  isTrustedUrl: (url: string) => boolean
+  /** The dashboard window's contents, when there is one: the only sender and recipient. */
+  target: () => WebContents | null
+  log: (line: string) => void
+}
+
+const NOT_ALLOWED: BridgeResult<never> = {
+  ok: false,
+  error: { code: 'not_allowed', message: 'only the dashboard page may call this' }
+}
+
+/** One `ipcMain.handle` per command of the channel table; returns a disposer removing them. */
+export function registerBridgeIpc(options: BridgeIpcOptions): Disposer {
+  const channels = Object.entries(InvokeChannel) as Array<[InvokeMethod, string]>
+  for (const [method, channel] of channels) {
+    options.ipcMain.handle(channel, (event, ...args: unknown[]) =>
+      answer(options, method, event, args)
     )
   }
+  let stopEvents: Disposer | undefined
+  let disposed = false
+  void Promise.resolve(options.host).then(
+    (host) => {
+      if (!disposed) stopEvents = host.onBatch((batch) => sendBatch(options, batch))
+    },
+    () => {} // answered per command below
+  )
   return () => {
-    for (const channel of channels) ipcMain.removeHandler(channel)
+    disposed = true
+    stopEvents?.()
+    for (const [, channel] of channels) options.ipcMain.removeHandler(channel)
   }
 }
 
-async function handleInvoke<C extends InvokeChannelName>(
-  channel: C,
+async function answer(
+  options: BridgeIpcOptions,
+  method: InvokeMethod,
   event: IpcMainInvokeEvent,
-  args: unknown[],
-  isTrustedUrl: (frameUrl: string) => boolean,
-  handler: InvokeHandlers[C]
-): Promise<InvokeResponse<C>> {
-  if (!isTrustedSender(event, isTrustedUrl)) {
-    console.warn(`nebula-desktop: refused ${channel} from a frame that is not the dashboard`)
-    throw new Error(`${channel}: sender not allowed`)
+  args: unknown[]
+): Promise<BridgeResult<unknown>> {
+  if (!isTrustedSender(event, options)) {
+    options.log(`refused ${method} from a frame that is not the dashboard`)
+    return NOT_ALLOWED
   }
-  const contract = invokeContract[channel]
-  // Errors name the channel only: the payload is untrusted and may be large or private.
-  const request = args.length <= 1 ? contract.request.safeParse(args[0]) : null
-  if (!request?.success) throw new Error(`${channel}: request does not match the contract`)
-  const response = await handler(request.data as InvokeRequest<C>)
-  return contract.response.parse(response) as InvokeResponse<C>
+  // The preload passes one argument; more means someone else is calling.
+  if (args.length > 1) {
+    return {
+      ok: false,
+      error: { code: 'invalid_request', message: 'one request object expected', field: 'request' }
+    }
+  }
+  try {
+    const host = await options.host
+    return await host.invoke(method, args[0])
+  } catch (error) {
+    // The host never throws; a failed start of the app service lands here.
+    return { ok: false, error: { code: 'internal', message: describeError(error) } }
+  }
 }
 
-/** True when the message comes from the top frame of our own renderer page. */
-function isTrustedSender(
-  event: IpcMainInvokeEvent,
-  isTrustedUrl: (frameUrl: string) => boolean
-): boolean {
-  const frame = event.senderFrame
-  return frame !== null && frame.parent === null && isTrustedUrl(frame.url)
+/** The top frame of our page, in our window. */
+function isTrustedSender(event: IpcMainInvokeEvent, options: BridgeIpcOptions): boolean {
+  const target = options.target()
+  if (target === null || target.isDestroyed() || event.sender !== target) return false
+  let frame: IpcMainInvokeEvent['senderFrame']
+  try {
+    frame = event.senderFrame
+  } catch {
+    return false // the frame is gone (navigated or destroyed)
+  }
+  return frame !== null && frame.parent === null && options.isTrustedUrl(frame.url)
 }
 
-/**
- * Sends one event channel's payloads to the windows attached to it. Each payload is checked
- * against the contract before it leaves main, and the latest one is sent again after every page
- * load, so a freshly loaded or reloaded dashboard never shows a stale state.
- */
-export class EventPublisher<C extends EventChannelName> {
-  private latest: EventPayload<C> | undefined
-  private readonly targets = new Set<WebContents>()
-
-  constructor(private readonly channel: C) {}
-
-  /** Delivers this channel to `contents` from now on; returns a function that stops it. */
-  attach(contents: WebContents): () => void {
-    const replay = (): void => {
-      if (this.latest !== undefined) this.sendTo(contents, this.latest)
-    }
-    const detach = (): void => {
-      this.targets.delete(contents)
-      contents.off('did-finish-load', replay)
-    }
-    this.targets.add(contents)
-    contents.on('did-finish-load', replay)
-    contents.once('destroyed', detach)
-    return detach
-  }
-
-  /** Validates `payload` against the contract (throws when it breaks it), keeps it, sends it. */
-  publish(payload: EventPayload<C>): void {
-    const checked = eventContract[this.channel].parse(payload) as EventPayload<C>
-    this.latest = checked
-    for (const contents of this.targets) this.sendTo(contents, checked)
-  }
-
-  private sendTo(contents: WebContents, payload: EventPayload<C>): void {
-    if (!contents.isDestroyed()) contents.send(this.channel, payload)
+/** Sends a batch to the dashboard window only, and only while it shows our page. */
+function sendBatch(options: BridgeIpcOptions, batch: EventBatch): void {
+  const target = options.target()
+  if (target === null || target.isDestroyed()) return
+  if (!options.isTrustedUrl(target.getURL())) return
+  try {
+    target.send(EVENT_CHANNEL, batch)
+  } catch (error) {
+    options.log(`could not send events to the dashboard: ${describeError(error)}`)
   }
 }

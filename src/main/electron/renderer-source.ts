@@ -1,12 +1,12 @@
-import { posix, resolve, win32 } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
+import { APP_HOST, APP_INDEX_URL, APP_SCHEME } from './app-scheme'
 
 // Where the renderer page is loaded from, and the test every IPC sender must pass: its frame
 // shows our own page. No Electron import, so the trust rules are unit-tested under plain Node.
 
-/** The built page on disk, or (unpackaged development only) the electron-vite dev server. */
+/** The built page over app:// (served from `rootDir`), or (unpackaged only) the dev server. */
 export type RendererSource =
-  { kind: 'file'; indexHtmlPath: string } | { kind: 'dev-server'; url: string }
+  { kind: 'app'; url: string; rootDir: string } | { kind: 'dev-server'; url: string }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -18,10 +18,13 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 export function resolveRendererSource(options: {
   isPackaged: boolean
   devServerUrl: string | undefined
-  indexHtmlPath: string
+  /** The built renderer folder (out/renderer), served over app://. */
+  rendererDir: string
 }): RendererSource {
-  const { isPackaged, devServerUrl, indexHtmlPath } = options
-  if (isPackaged || !devServerUrl) return { kind: 'file', indexHtmlPath: resolve(indexHtmlPath) }
+  const { isPackaged, devServerUrl, rendererDir } = options
+  if (isPackaged || !devServerUrl) {
+    return { kind: 'app', url: APP_INDEX_URL, rootDir: resolve(rendererDir) }
+  }
   const url = parseUrl(devServerUrl)
   if (!url || url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) {
     throw new Error('ELECTRON_RENDERER_URL must be an http:// URL on localhost')
@@ -30,30 +33,25 @@ export function resolveRendererSource(options: {
 }
 
 /**
- * Returns a predicate that accepts a frame URL only when it is our renderer page: the same
- * index.html file (query and hash ignored), or a page of the dev server's exact origin.
+ * Returns a predicate that accepts a frame URL only when it is our renderer page: app://nebula/
+ * index.html (or `/`; query and hash ignored), or a page of the dev server's exact origin.
  */
-export function createRendererUrlCheck(
-  source: RendererSource,
-  platform: string = process.platform
-): (frameUrl: string) => boolean {
+export function createRendererUrlCheck(source: RendererSource): (frameUrl: string) => boolean {
   if (source.kind === 'dev-server') {
     const origin = new URL(source.url).origin
     return (frameUrl) => parseUrl(frameUrl)?.origin === origin
   }
-  const windows = platform === 'win32'
-  // Windows paths are case-insensitive; elsewhere case matters.
-  const comparable = (path: string): string =>
-    windows ? win32.normalize(path).toLowerCase() : posix.normalize(path)
-  const expected = comparable(source.indexHtmlPath)
   return (frameUrl) => {
     const url = parseUrl(frameUrl)
-    if (!url || url.protocol !== 'file:' || url.host !== '') return false
-    try {
-      return comparable(fileURLToPath(url, { windows })) === expected
-    } catch {
-      return false
-    }
+    return (
+      url !== null &&
+      url.protocol === `${APP_SCHEME}:` &&
+      url.hostname === APP_HOST &&
+      url.port === '' &&
+      url.username === '' &&
+      url.password === '' &&
+      (url.pathname === '/index.html' || url.pathname === '/')
+    )
   }
 }
 

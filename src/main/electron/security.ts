@@ -1,5 +1,5 @@
 import type { Session, WebContents } from 'electron'
-import { RENDERER_CSP_HEADER } from './content-security-policy'
+import { ELECTRON_CSP_HEADER } from '@shared/content-security-policy'
 
 // Process-wide lockdown, applied before any window exists: no permissions, no navigation,
 // no new windows, no webviews. The page is local and talks to main only through the bridge.
@@ -19,7 +19,7 @@ export function lockDownSession(session: Session, options: { enforceCspHeader: b
         if (name.toLowerCase() === 'content-security-policy') delete headers[name]
       }
       callback({
-        responseHeaders: { ...headers, 'Content-Security-Policy': [RENDERER_CSP_HEADER] }
+        responseHeaders: { ...headers, 'Content-Security-Policy': [ELECTRON_CSP_HEADER] }
       })
     })
   }

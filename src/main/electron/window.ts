@@ -6,6 +6,10 @@ export interface MainWindowOptions {
   preloadPath: string
   source: RendererSource
   iconPath?: string
+  /** Show the window once it has painted (false: a launch at login starts in the tray). */
+  showWhenReady: boolean
+  /** Closing hides the window instead (the app stays in the tray), unless the app is quitting. */
+  hideOnClose: () => boolean
 }
 
 /** The theme's base colour (styles.css `--bg`), shown before the first paint: no white flash. */
@@ -38,13 +42,20 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       spellcheck: false
     }
   })
-  window.once('ready-to-show', () => window.show())
+  if (options.showWhenReady) window.once('ready-to-show', () => window.show())
+  window.on('close', (event) => {
+    if (!options.hideOnClose()) return
+    event.preventDefault()
+    // macOS: a full-screen window hidden as it is leaves an empty black space behind.
+    if (window.isFullScreen()) {
+      window.once('leave-full-screen', () => window.hide())
+      window.setFullScreen(false)
+    } else {
+      window.hide()
+    }
+  })
 
-  const loading =
-    options.source.kind === 'file'
-      ? window.loadFile(options.source.indexHtmlPath)
-      : window.loadURL(options.source.url)
-  loading.catch((error: unknown) => {
+  window.loadURL(options.source.url).catch((error: unknown) => {
     console.error(
       `nebula-desktop: the dashboard page failed to load: ${error instanceof Error ? error.message : String(error)}`
     )
@@ -52,7 +63,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   return window
 }
 
-/** Brings `window` to the front, restoring it when minimized or hidden (a second launch does this). */
+/** Brings `window` to the front, restoring it when minimized or hidden. */
 export function focusWindow(window: BrowserWindow | null): void {
   if (!window || window.isDestroyed()) return
   if (window.isMinimized()) window.restore()
