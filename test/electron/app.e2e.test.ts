@@ -1,54 +1,23 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { _electron } from 'playwright'
-import type { ElectronApplication, Page } from 'playwright'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SessionState } from '@shared/bridge'
+import { EVENT_METHOD, InvokeChannel } from '@shared/bridge/channels'
+import type { Snapshot } from '@shared/bridge/views'
+import { electronSkipReason, launchApp, repoRoot } from './fixtures/electron-app'
+import type { LaunchedApp } from './fixtures/electron-app'
 
 // The built app (out/main/index.js, via package.json "main") in a real Electron, driven by
-// Playwright. Runs where the Electron binary is installed; elsewhere it says why it skipped.
+// Playwright: `npm run test:e2e` (under xvfb-run where there is no display). Runs where the
+// Electron binary is installed; elsewhere it says why it skipped. app-shell.e2e.test.ts covers
+// the tray, notifications and sign-in.
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
   productName: string
   version: string
 }
 
-/**
- * Finds the Electron binary as node_modules/electron/index.js does, but without its side effect:
- * `require('electron')` from Node starts a download when the binary is missing, and nothing here
- * may try to download it.
- */
-function locateElectron(): { binary: string } | { reason: string } {
-  let packageDir: string
-  try {
-    packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
-  } catch {
-    return { reason: 'the electron package is not installed' }
-  }
-  const pathFile = join(packageDir, 'path.txt')
-  if (!existsSync(pathFile)) {
-    return { reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt)' }
-  }
-  const relative = readFileSync(pathFile, 'utf8')
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
-  const binary = override ? join(override, relative) : join(packageDir, 'dist', relative)
-  return existsSync(binary) ? { binary } : { reason: `the Electron binary is missing at ${binary}` }
-}
-
-function skipReasonFor(electron: ReturnType<typeof locateElectron>): string | null {
-  if ('reason' in electron) return electron.reason
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    return 'no display to open a window on (run under xvfb-run)'
-  }
-  return null
-}
-
-const electron = locateElectron()
-const skipReason = skipReasonFor(electron)
+const skipReason = electronSkipReason()
 if (skipReason) console.warn(`Electron end-to-end tests skipped: ${skipReason}`)
 
 /** Reads a global of the renderer's main world, whatever its type. */
@@ -56,44 +25,23 @@ const typeOfGlobal = (page: Page, name: string) =>
   page.evaluate((n) => typeof (globalThis as Record<string, unknown>)[n], name)
 
 describe.skipIf(skipReason !== null)('Nebula Desktop in Electron', () => {
-  let app: ElectronApplication | undefined
+  let launched: LaunchedApp | undefined
   let page: Page
-  let profileDir = ''
 
   beforeAll(async () => {
-    if (!existsSync(join(repoRoot, 'out', 'main', 'index.js'))) {
-      throw new Error('out/main/index.js is missing: run `npm run build` first')
-    }
-    if (!('binary' in electron)) throw new Error('unreachable: skipped without a binary')
-    profileDir = mkdtempSync(join(tmpdir(), 'nebula-e2e-'))
-    const env: Record<string, string> = {}
-    for (const [key, value] of Object.entries(process.env))
-      if (value !== undefined) env[key] = value
-    // A dev-server URL would load another page; RUN_AS_NODE would not start the app at all.
-    delete env.ELECTRON_RENDERER_URL
-    delete env.ELECTRON_RUN_AS_NODE
-    // No server configured: the app must come up in local dev mode against the bundled gateway.
-    delete env.NEBULA_SERVER_URL
-    // Keeps this run's profile (and single-instance lock) away from a real installation's.
-    env.XDG_CONFIG_HOME = profileDir
-    app = await _electron.launch({
-      executablePath: electron.binary,
-      args: [repoRoot],
-      cwd: repoRoot,
-      env
-    })
-    page = await app.firstWindow()
-    await page.locator('header').waitFor()
+    launched = await launchApp()
+    page = launched.page
+    await page.waitForLoadState('domcontentloaded')
   }, 60_000)
 
   afterAll(async () => {
-    await app?.close()
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true })
+    await launched?.close()
   })
 
-  it('opens one window titled with the product name', async () => {
+  it('opens one window titled with the product name, served over app://', async () => {
     expect(await page.title()).toBe('Nebula Desktop')
-    const titles = await app!.evaluate(({ BrowserWindow }) =>
+    expect(page.url()).toBe('app://nebula/index.html')
+    const titles = await launched!.app.evaluate(({ BrowserWindow }) =>
       BrowserWindow.getAllWindows().map((window) => window.getTitle())
     )
     expect(titles).toEqual(['Nebula Desktop'])
@@ -107,7 +55,7 @@ describe.skipIf(skipReason !== null)('Nebula Desktop in Electron', () => {
     expect(await typeOfGlobal(page, 'module')).toBe('undefined')
   })
 
-  it('exposes exactly the bridge contract as window.nebula', async () => {
+  it("exposes exactly the contract's methods as window.nebula, and nothing else", async () => {
     expect(await typeOfGlobal(page, 'nebula')).toBe('object')
     const members = await page.evaluate(() => {
       const bridge = (globalThis as Record<string, unknown>).nebula as Record<string, unknown>
@@ -115,32 +63,48 @@ describe.skipIf(skipReason !== null)('Nebula Desktop in Electron', () => {
         .sort()
         .map((key) => `${key}:${typeof bridge[key]}`)
     })
-    expect(members).toEqual(['getAppInfo:function', 'onSessionState:function'])
+    const expected = [...Object.keys(InvokeChannel), EVENT_METHOD]
+      .sort()
+      .map((key) => `${key}:function`)
+    expect(members).toEqual(expected)
+    // Frozen: the page cannot swap a method for its own.
+    expect(
+      await page.evaluate(() => Object.isFrozen((globalThis as Record<string, unknown>).nebula))
+    ).toBe(true)
   })
 
-  it('renders the header with the version from app:get-info', async () => {
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Nebula Desktop')
-    const version = page.getByTestId('app-version')
-    await version.filter({ hasText: `v${packageJson.version}` }).waitFor()
-    expect(await page.getByTestId('bridge-unavailable').count()).toBe(0)
+  it('answers getInfo over IPC with the product, version and transport', async () => {
+    const info = await page.evaluate(() =>
+      (globalThis as unknown as { nebula: { getInfo(): Promise<unknown> } }).nebula.getInfo()
+    )
+    expect(info).toEqual({
+      ok: true,
+      value: {
+        name: packageJson.productName,
+        version: packageJson.version,
+        platform: process.platform,
+        transport: 'electron'
+      }
+    })
   })
 
   it('runs in local dev mode with no server configured and gets connected', async () => {
-    const badge = page.locator('[data-testid="connection-badge"][data-state="open"]')
-    await badge.waitFor({ timeout: 30_000 })
-    expect(await page.getByTestId('status-server').innerText()).toMatch(
-      /^http:\/\/127\.0\.0\.1:\d+$/
-    )
-  })
-
-  it('shows session:state events from main in the connection badge', async () => {
-    const state: SessionState = { state: 'open', server_url: 'http://127.0.0.1:8000' }
-    await app!.evaluate(({ BrowserWindow }, payload) => {
-      BrowserWindow.getAllWindows()[0]!.webContents.send('session:state', payload)
-    }, state)
-    const badge = page.locator('[data-testid="connection-badge"][data-state="open"]')
-    await badge.waitFor({ timeout: 10_000 })
-    expect(await badge.innerText()).toBe('Connected')
+    await expect
+      .poll(
+        async () => {
+          const snapshot = await page.evaluate(() =>
+            (
+              globalThis as unknown as { nebula: { getSnapshot(): Promise<{ value: Snapshot }> } }
+            ).nebula.getSnapshot()
+          )
+          return snapshot.value.profiles.find((p) => p.id === 'local')?.connection.state
+        },
+        { timeout: 30_000 }
+      )
+      .toBe('open')
+    await page
+      .locator('[data-testid="profile-status"][data-profile="local"][data-state="open"]')
+      .waitFor({ timeout: 30_000 })
   })
 
   it('denies new windows', async () => {
@@ -149,6 +113,8 @@ describe.skipIf(skipReason !== null)('Nebula Desktop in Electron', () => {
       return open('https://example.com/') === null
     })
     expect(refused).toBe(true)
-    expect(await app!.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1)
+    expect(
+      await launched!.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)
+    ).toBe(1)
   })
 })

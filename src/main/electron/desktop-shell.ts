@@ -313,19 +313,24 @@ export class DesktopShell {
 }
 
 /**
- * NEBULA_LOCAL_FAILURE_RATE (0..1): how often local dev mode's demo executions fail (default
- * the gateway's 0.2). 1 shows failure alerts at once; tests use it to get failures on demand.
+ * Demo knobs for local dev mode's gateway: NEBULA_LOCAL_FAILURE_RATE (0..1, how often demo
+ * executions fail; default the gateway's 0.2; 1 shows failure alerts at once) and
+ * NEBULA_LOCAL_AUTO_RUN=0 (no background executions: only the ones you run). Tests use both to
+ * get failures on demand.
  */
 function localGatewayOptions(
   env: NodeJS.ProcessEnv,
   log: (line: string) => void
 ): { startLocal?: ReturnType<typeof localGatewayFactory> } {
-  const raw = env.NEBULA_LOCAL_FAILURE_RATE?.trim()
-  if (!raw) return {}
-  const failureRate = Number(raw)
-  if (!(failureRate >= 0 && failureRate <= 1)) {
-    log(`NEBULA_LOCAL_FAILURE_RATE must be a number from 0 to 1; ignored`)
-    return {}
+  const options: { failureRate?: number; autoRun?: boolean } = {}
+  const rate = env.NEBULA_LOCAL_FAILURE_RATE?.trim()
+  if (rate) {
+    const failureRate = Number(rate)
+    if (failureRate >= 0 && failureRate <= 1) options.failureRate = failureRate
+    else log('NEBULA_LOCAL_FAILURE_RATE must be a number from 0 to 1; ignored')
   }
-  return { startLocal: localGatewayFactory({ failureRate }) }
+  const autoRun = env.NEBULA_LOCAL_AUTO_RUN?.trim()
+  if (autoRun === '0' || autoRun === '1') options.autoRun = autoRun === '1'
+  else if (autoRun) log('NEBULA_LOCAL_AUTO_RUN must be 0 or 1; ignored')
+  return Object.keys(options).length > 0 ? { startLocal: localGatewayFactory(options) } : {}
 }
