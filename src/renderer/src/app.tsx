@@ -138,8 +138,13 @@ function useViewFocus(route: Route, main: React.RefObject<HTMLElement | null>): 
       first.current = false
       return
     }
-    // The view renders its heading in this commit; focus it on the next frame.
-    const frame = requestAnimationFrame(() => focusHeading(main.current))
+    // The view renders its heading in this commit; focus it on the next frame, unless the view
+    // itself already put the focus somewhere inside (e.g. the token field of "Sign in again").
+    const frame = requestAnimationFrame(() => {
+      const active = document.activeElement
+      if (active && active !== main.current && main.current?.contains(active)) return
+      focusHeading(main.current)
+    })
     return () => cancelAnimationFrame(frame)
   }, [key, main])
 }

@@ -95,7 +95,9 @@ function RetryCountdown({
   const now = useNow()
   const bridge = useBridge()
   const retry = useCommand()
-  const seconds = retryAt === null ? null : secondsUntil(retryAt, now)
+  // The shared clock ticks once a second: never count from a moment before the state arrived.
+  const seconds =
+    retryAt === null ? null : secondsUntil(retryAt, Math.max(now, profile.connection.at))
   return (
     <>
       <span className="conn__retry" data-testid="retry-countdown">

@@ -219,11 +219,14 @@ function ActionsTimeline({
           title={running ? 'No action has started yet' : 'No actions were recorded'}
         />
       ) : (
-        <ol className="timeline__list">
-          {actions.map((action, i) => (
-            <ActionItem key={`${action.action_id}-${i}`} action={action} index={i + 1} />
-          ))}
-        </ol>
+        // Long workflows scroll inside the panel, so the logs below stay in place.
+        <div className="timeline__scroll" tabIndex={0} role="region" aria-label="Actions list">
+          <ol className="timeline__list">
+            {actions.map((action, i) => (
+              <ActionItem key={`${action.action_id}-${i}`} action={action} index={i + 1} />
+            ))}
+          </ol>
+        </div>
       )}
     </section>
   )

@@ -163,7 +163,9 @@ function LogList({
   truncated: boolean
 }) {
   const scrollRef = useRef<HTMLDivElement>(null)
-  const [following, setFollowing] = useState(true)
+  const [following, setFollowingState] = useState(true)
+  // Mirrors `following` for event handlers and the scroll effect, which must see a pause at once.
+  const followingRef = useRef(true)
   const [selected, setSelected] = useState<number | null>(null)
   const lastTop = useRef(0)
   const countWhenPaused = useRef(0)
@@ -180,23 +182,29 @@ function LogList({
     [query]
   )
 
+  const setFollowing = useCallback((on: boolean) => {
+    followingRef.current = on
+    setFollowingState(on)
+  }, [])
+  const pause = useCallback(() => {
+    if (!followingRef.current) return
+    countWhenPaused.current = count
+    setFollowing(false)
+  }, [count, setFollowing])
+
   const onScroll = useCallback(() => {
     const el = scrollRef.current
     if (!el) return
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT
     // Only a move up is the person's doing: following scrolls down, and growth moves nothing.
-    if (el.scrollTop < lastTop.current - 1 && !atBottom) {
-      if (following) countWhenPaused.current = count
-      setFollowing(false)
-    } else if (atBottom) {
-      setFollowing(true)
-    }
+    if (el.scrollTop < lastTop.current - 1 && !atBottom) pause()
+    else if (atBottom && !followingRef.current) setFollowing(true)
     lastTop.current = el.scrollTop
-  }, [count, following])
+  }, [pause, setFollowing])
 
   useLayoutEffect(() => {
     const el = scrollRef.current
-    if (!el || !following) return
+    if (!el || !following || !followingRef.current) return
     el.scrollTop = el.scrollHeight
     lastTop.current = el.scrollTop
   }, [following, count, buffer.length])
@@ -228,6 +236,15 @@ function LogList({
         ref={scrollRef}
         className="logs__scroll"
         onScroll={onScroll}
+        onWheel={(event) => {
+          // Pause on the intent to scroll up, before a new line could pull the view down again.
+          if (event.deltaY < 0) pause()
+        }}
+        onKeyDown={(event) => {
+          if (['ArrowUp', 'PageUp', 'Home'].includes(event.key)) pause()
+        }}
+        // Grabbing the scrollbar or clicking a line: keep the view still while the person looks.
+        onPointerDown={pause}
         tabIndex={0}
         role="region"
         aria-label="Log lines"

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react'
 import type { SettingsView } from '@shared/bridge'
 import { Field } from '@renderer/components/field'
 import { Icon } from '@renderer/components/icon'
+import { SettingCheckbox } from '@renderer/components/setting-checkbox'
 import { fieldError, formError } from '@renderer/lib/call'
 import { useNow } from '@renderer/lib/clock'
 import { formatDate, toMs } from '@renderer/lib/format'
@@ -126,19 +127,13 @@ function RateAndRecovery({ prefs }: { prefs: Prefs }) {
           />
         )}
       </Field>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={prefs.notify_recovered}
-          onChange={(event) =>
-            void save.run(() =>
-              bridge.setNotificationPrefs({ notify_recovered: event.target.checked })
-            )
-          }
-          data-testid="notify-recovered"
-        />
+      <SettingCheckbox
+        checked={prefs.notify_recovered}
+        onCommit={(next) => bridge.setNotificationPrefs({ notify_recovered: next })}
+        testId="notify-recovered"
+      >
         Tell me when a failing workflow has recovered
-      </label>
+      </SettingCheckbox>
       {formError(save.error, ['singles_per_minute']) && (
         <p className="field-error" role="alert">
           {formError(save.error, ['singles_per_minute'])}
@@ -150,7 +145,6 @@ function RateAndRecovery({ prefs }: { prefs: Prefs }) {
 
 function MutedWorkflows({ prefs }: { prefs: Prefs }) {
   const bridge = useBridge()
-  const mute = useCommand()
   const workflows = useDashboard((s) => s.workflows)
   const names = useProfileNames()
   const many = useManyProfiles()
@@ -179,24 +173,20 @@ function MutedWorkflows({ prefs }: { prefs: Prefs }) {
           const key = workflowKey(row.profile_id, row.workflow_id)
           return (
             <li key={key}>
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={!muted.has(key)}
-                  onChange={(event) =>
-                    void mute.run(() =>
-                      bridge.setNotificationPrefs({
-                        mute: {
-                          profile_id: row.profile_id,
-                          workflow_id: row.workflow_id,
-                          muted: !event.target.checked
-                        }
-                      })
-                    )
-                  }
-                  data-testid="workflow-notify"
-                  data-workflow-id={row.workflow_id}
-                />
+              <SettingCheckbox
+                checked={!muted.has(key)}
+                onCommit={(notify) =>
+                  bridge.setNotificationPrefs({
+                    mute: {
+                      profile_id: row.profile_id,
+                      workflow_id: row.workflow_id,
+                      muted: !notify
+                    }
+                  })
+                }
+                testId="workflow-notify"
+                workflowId={row.workflow_id}
+              >
                 {row.name}
                 {many && (
                   <span className="muted"> · {names.get(row.profile_id) ?? row.profile_id}</span>
@@ -206,16 +196,11 @@ function MutedWorkflows({ prefs }: { prefs: Prefs }) {
                     <Icon name="bellOff" /> Muted
                   </span>
                 )}
-              </label>
+              </SettingCheckbox>
             </li>
           )
         })}
       </ul>
-      {mute.error && (
-        <p className="field-error" role="alert">
-          {mute.error.message}
-        </p>
-      )}
     </fieldset>
   )
 }

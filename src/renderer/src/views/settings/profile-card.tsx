@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { ProfileView } from '@shared/bridge'
 import { Icon } from '@renderer/components/icon'
+import { SettingCheckbox } from '@renderer/components/setting-checkbox'
 import { ToneIcon } from '@renderer/components/status-badge'
 import { describeFailure } from '@renderer/lib/call'
 import { summarizeConnection } from '@renderer/lib/connection'
@@ -15,25 +16,22 @@ export function ProfileCard({ profile, signIn }: { profile: ProfileView; signIn:
   const activeId = useDashboard((s) => s.settings?.active_profile_id ?? null)
   const [editing, setEditing] = useState(false)
   const [confirmRemove, setConfirmRemove] = useState(false)
-  const toggle = useCommand()
   const remove = useCommand()
   const makeDefault = useCommand()
   const summary = summarizeConnection(profile.connection)
-  const error = toggle.error ?? remove.error ?? makeDefault.error
+  const error = remove.error ?? makeDefault.error
 
   const setEnabled = (enabled: boolean) =>
-    void toggle.run(() =>
-      bridge.saveProfile({
-        profile: {
-          id: profile.id,
-          name: profile.name,
-          server_url: profile.server_url,
-          enabled,
-          auth_method: profile.auth_method,
-          allow_insecure: profile.allow_insecure
-        }
-      })
-    )
+    bridge.saveProfile({
+      profile: {
+        id: profile.id,
+        name: profile.name,
+        server_url: profile.server_url,
+        enabled,
+        auth_method: profile.auth_method,
+        allow_insecure: profile.allow_insecure
+      }
+    })
 
   return (
     <li className="card profile" data-testid="profile-card" data-profile={profile.id}>
@@ -62,16 +60,13 @@ export function ProfileCard({ profile, signIn }: { profile: ProfileView; signIn:
         <>
           <SignInForm profile={profile} focus={signIn} />
           <div className="profile__actions">
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={profile.enabled}
-                disabled={toggle.pending}
-                onChange={(event) => setEnabled(event.target.checked)}
-                data-testid="profile-enabled"
-              />
+            <SettingCheckbox
+              checked={profile.enabled}
+              onCommit={setEnabled}
+              testId="profile-enabled"
+            >
               Watch this server
-            </label>
+            </SettingCheckbox>
             <span className="spacer" />
             {activeId !== profile.id && (
               <button

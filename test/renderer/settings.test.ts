@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startDashboardServer } from '../fixtures/app'
+import type { DashboardServer } from '../fixtures/app'
+import {
+  chromiumSkipReason,
+  launchChromium,
+  openDashboard,
+  waitForDashboard
+} from './dashboard-page'
+import type { DashboardPage } from './dashboard-page'
+
+// Settings in Chromium against the real app service: errors appear next to the field that caused
+// them, and what was changed is still there after a reload and after the app restarts on the
+// same settings file.
+
+if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
+
+describe.skipIf(chromiumSkipReason !== null)('settings', () => {
+  let browser: Browser
+  let settingsDir: string
+  let dash: DashboardServer | undefined
+  let ui: DashboardPage | undefined
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  afterEach(async () => {
+    await ui?.close()
+    await dash?.dispose()
+    ui = dash = undefined
+    rmSync(settingsDir, { recursive: true, force: true })
+  })
+
+  /** What the settings view shows, read from the page. */
+  async function readSettings(page: Page) {
+    const staging = page.locator('[data-testid="profile-card"]').filter({ hasText: 'Staging' })
+    return {
+      staging: await staging.count(),
+      stagingWatched: (await staging.count())
+        ? await staging.getByTestId('profile-enabled').isChecked()
+        : null,
+      singles: await page.getByTestId('singles-per-minute').inputValue(),
+      paused: (await page.getByTestId('paused-until').textContent())?.trim(),
+      etlNotifies: await page
+        .locator('[data-testid="workflow-notify"][data-workflow-id="wf_nightly_etl"]')
+        .isChecked(),
+      recovered: await page.getByTestId('notify-recovered').isChecked(),
+      launchAtLogin: await page.getByTestId('launch-at-login').isChecked(),
+      closeToTray: await page.getByTestId('close-to-tray').isChecked()
+    }
+  }
+
+  it('shows errors next to their field, and keeps every change across a reload and a restart', async () => {
+    settingsDir = mkdtempSync(join(tmpdir(), 'nebula-dash-settings-'))
+    dash = await startDashboardServer({ localDevMode: true, settingsDir })
+    ui = await openDashboard(browser, dash)
+    const { page } = ui
+    await ui.open('#/settings')
+    await page
+      .locator('[data-testid="workflow-notify"][data-workflow-id="wf_nightly_etl"]')
+      .waitFor()
+
+    // A server profile: a bad address is refused next to the address field.
+    await page.getByTestId('add-profile').click()
+    const form = page.getByTestId('profile-form')
+    await form.getByTestId('profile-name').fill('Staging')
+    await form.getByTestId('profile-url').fill('staging.example.com')
+    await form.getByLabel('Watch this server').uncheck()
+    await form.getByTestId('profile-save').click()
+    const urlError = form.getByTestId('profile-url-error')
+    await urlError.waitFor()
+    expect(await urlError.textContent()).toMatch(/http\(s\):\/\/ or ws\(s\):\/\//)
+    expect(await form.getByTestId('profile-url').getAttribute('aria-invalid')).toBe('true')
+    expect(await form.getByTestId('profile-name-error').count()).toBe(0)
+    await form.getByTestId('profile-url').fill('https://staging.example.com')
+    await form.getByTestId('profile-save').click()
+    await form.waitFor({ state: 'detached' })
+
+    // Notifications: a number out of range is refused next to its field, a good one is kept.
+    const singles = page.getByTestId('singles-per-minute')
+    await singles.fill('99')
+    await singles.press('Enter')
+    await page.getByTestId('singles-error').waitFor()
+    expect(await singles.getAttribute('aria-invalid')).toBe('true')
+    await singles.fill('7')
+    await singles.press('Enter')
+    await page.getByTestId('singles-error').waitFor({ state: 'detached' })
+    await page.getByTestId('pause-1h').click()
+    await page.getByTestId('resume-notifications').waitFor()
+    await page
+      .locator('[data-testid="workflow-notify"][data-workflow-id="wf_nightly_etl"]')
+      .uncheck()
+    await page.getByTestId('notify-recovered').uncheck()
+    await page.getByTestId('launch-at-login').check()
+    await page.getByTestId('close-to-tray').uncheck()
+
+    const expected = {
+      staging: 1,
+      stagingWatched: false,
+      singles: '7',
+      paused: expect.stringMatching(/^Paused until \d{4}-\d\d-\d\d \d\d:\d\d$/),
+      etlNotifies: false,
+      recovered: false,
+      launchAtLogin: true,
+      closeToTray: false
+    }
+    await expect.poll(() => readSettings(page)).toEqual(expected)
+
+    // A reload shows the same at once.
+    await page.reload()
+    await waitForDashboard(page)
+    await page
+      .locator('[data-testid="workflow-notify"][data-workflow-id="wf_nightly_etl"]')
+      .waitFor()
+    expect(await readSettings(page)).toEqual(expected)
+    await ui.expectClean()
+    await ui.close()
+
+    // So does the app started again on the same settings file.
+    await dash.dispose()
+    const file = JSON.parse(readFileSync(join(settingsDir, 'settings.json'), 'utf8')) as {
+      notifications: { singles_per_minute: number }
+    }
+    expect(file.notifications.singles_per_minute).toBe(7)
+    dash = await startDashboardServer({ settingsDir })
+    ui = await openDashboard(browser, dash)
+    await ui.open('#/settings')
+    await ui.page
+      .locator('[data-testid="workflow-notify"][data-workflow-id="wf_nightly_etl"]')
+      .waitFor()
+    expect(await readSettings(ui.page)).toEqual(expected)
+    await ui.expectClean()
+  })
+})
