@@ -5,6 +5,7 @@ import { chromium } from 'playwright'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright'
 import { expect } from 'vitest'
 import type { DashboardServer } from '../fixtures/app'
+import type { BrowserGlobals } from './browser-globals'
 
 // The built dashboard in Debian's Chromium, behind the real browser transport (`startUiServer`
 // over a real app service and core against the real gateway; see test/fixtures/app.ts). Every
@@ -78,9 +79,10 @@ export async function openDashboard(
     }
   })
   await page.addInitScript(() => {
+    const page = globalThis as unknown as BrowserGlobals
     const seen: string[] = []
-    Object.assign(window, { __cspViolations: seen })
-    window.addEventListener('securitypolicyviolation', (event) => {
+    page.__cspViolations = seen
+    page.addEventListener('securitypolicyviolation', (event) => {
       seen.push(`${event.effectiveDirective} ${event.blockedURI}`)
     })
   })
@@ -93,12 +95,15 @@ export async function openDashboard(
     problems,
     async open(fragment) {
       await page.evaluate((hash) => {
-        window.location.hash = hash
+        ;(globalThis as unknown as BrowserGlobals).location.hash = hash
       }, fragment)
-      await page.waitForFunction((hash) => window.location.hash === hash, fragment)
+      await page.waitForFunction(
+        (hash) => (globalThis as unknown as BrowserGlobals).location.hash === hash,
+        fragment
+      )
     },
     cspViolations: () =>
-      page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+      page.evaluate(() => (globalThis as unknown as BrowserGlobals).__cspViolations),
     async expectClean() {
       expect(await dashboard.cspViolations()).toEqual([])
       expect(problems).toEqual([])

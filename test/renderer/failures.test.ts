@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDashboardServer } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
 import { chromiumSkipReason, launchChromium, openDashboard, waitForState } from './dashboard-page'
+import type { BrowserGlobals } from './browser-globals'
 import type { DashboardPage } from './dashboard-page'
 
 // The failure feed in Chromium against the real core and gateway: a failed execution appears,
@@ -68,7 +69,7 @@ describe.skipIf(chromiumSkipReason !== null)('the failure feed', () => {
     expect(await failedAction.textContent()).toContain(error.action_name)
     expect(await failedAction.getByTestId('action-error').textContent()).toContain(error.message)
     // The actions before it completed.
-    const completed = failed.actions_executed.filter((a) => a.status === 'completed').length
+    const completed = (failed.actions_executed ?? []).filter((a) => a.status === 'completed').length
     expect(await page.locator('[data-testid="action-item"][data-status="completed"]').count()).toBe(
       completed
     )
@@ -97,7 +98,9 @@ describe.skipIf(chromiumSkipReason !== null)('the failure feed', () => {
     dash.app.service.showExecution('local', run.id)
     await page.getByTestId('execution-detail').waitFor()
     expect(await page.getByTestId('detail-id').textContent()).toBe(run.id)
-    expect(await page.evaluate(() => window.location.hash)).toBe(`#/executions/local/${run.id}`)
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).location.hash)).toBe(
+      `#/executions/local/${run.id}`
+    )
     await ui.expectClean()
   })
 })

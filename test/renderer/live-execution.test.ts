@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDashboardServer } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
 import { chromiumSkipReason, launchChromium, openDashboard, waitForState } from './dashboard-page'
+import type { BrowserGlobals } from './browser-globals'
 import type { DashboardPage } from './dashboard-page'
 
 // Running a workflow from the dashboard, in Chromium, against the real core and gateway: the
@@ -104,8 +105,9 @@ describe.skipIf(chromiumSkipReason !== null)('running a workflow from the dashbo
     await detail.waitFor()
     // Record every status and progress text the detail shows, as it changes.
     await page.evaluate(() => {
+      const { document, MutationObserver } = globalThis as unknown as BrowserGlobals
       const seen: string[] = []
-      Object.assign(window, { __progress: seen })
+      ;(globalThis as unknown as BrowserGlobals).__progress = seen
       const record = () => {
         const view = document.querySelector('[data-testid="execution-detail"]')
         const text = document.querySelector('[data-testid="detail-progress"]')?.textContent ?? ''
@@ -128,9 +130,7 @@ describe.skipIf(chromiumSkipReason !== null)('running a workflow from the dashbo
     await page
       .locator('[data-testid="execution-detail"][data-status="completed"]')
       .waitFor({ timeout: 20_000 })
-    const seen = await page.evaluate(
-      () => (window as unknown as { __progress: string[] }).__progress
-    )
+    const seen = await page.evaluate(() => (globalThis as unknown as BrowserGlobals).__progress)
     // It was seen running part-way through, then complete.
     expect(seen.some((s) => /^running Action [1-3] of 4 · \d+%$/.test(s))).toBe(true)
     expect(seen[seen.length - 1]).toBe('completed Action 4 of 4 · 100%')

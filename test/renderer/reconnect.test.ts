@@ -13,6 +13,7 @@ import {
   rowIds,
   waitForState
 } from './dashboard-page'
+import type { BrowserGlobals } from './browser-globals'
 import type { DashboardPage } from './dashboard-page'
 
 // A server profile in Chromium against the real core and a real gateway that goes away: the
@@ -141,7 +142,13 @@ describe.skipIf(chromiumSkipReason !== null)('a server that goes away', () => {
     // The token field has the focus, masked.
     const card = page.locator('[data-testid="profile-card"][data-profile="prod"]')
     const input = card.getByTestId('token-input')
-    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true)
+    await expect
+      .poll(() =>
+        input.evaluate(
+          (el) => el === (globalThis as unknown as BrowserGlobals).document.activeElement
+        )
+      )
+      .toBe(true)
     expect(await input.getAttribute('type')).toBe('password')
 
     // A malformed token is refused next to the field, without repeating it.
@@ -163,7 +170,9 @@ describe.skipIf(chromiumSkipReason !== null)('a server that goes away', () => {
     )
 
     // The token is nowhere: not in the page, not in anything main sent, not in a log line.
-    const html = await page.evaluate(() => document.documentElement.outerHTML)
+    const html = await page.evaluate(
+      () => (globalThis as unknown as BrowserGlobals).document.documentElement.outerHTML
+    )
     expect(html).not.toContain(token)
     expect(received.length).toBeGreaterThan(0)
     expect(received.filter((frame) => frame.includes(token))).toEqual([])
