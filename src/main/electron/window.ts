@@ -39,7 +39,9 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       webviewTag: false,
       experimentalFeatures: false,
       navigateOnDragDrop: false,
-      spellcheck: false
+      spellcheck: false,
+      // Middle-click opens links in new windows; those are denied anyway, this stops the event.
+      disableBlinkFeatures: 'Auxclick'
     }
   })
   if (options.showWhenReady) window.once('ready-to-show', () => window.show())
