@@ -32,8 +32,11 @@ export class TrayIcon {
     const image = this.imageFor(model.state)
     if (this.tray === null) {
       this.tray = new this.deps.Tray(image, ...(this.deps.guid ? [this.deps.guid] : []))
-      // Windows and macOS deliver clicks on the icon; on Linux the menu's first item opens.
-      this.tray.on('click', () => this.deps.onAction({ type: 'open_dashboard' }))
+      // Windows delivers icon clicks (and some Linux trays do); macOS opens the menu on a
+      // click, so the menu's first item opens the dashboard there and wherever no click comes.
+      if (this.deps.platform !== 'darwin') {
+        this.tray.on('click', () => this.deps.onAction({ type: 'open_dashboard' }))
+      }
     } else if (this.shownState !== model.state) {
       this.tray.setImage(image)
     }
