@@ -115,6 +115,26 @@ describe('presentNotification', () => {
     expect(present(tagged).tag).toBe('budget-summary')
   })
 
+  it('presents a kind about one workflow that it does not know yet per workflow', () => {
+    const flapping = {
+      kind: 'flapping',
+      title: 'Nightly ETL is flapping',
+      body: 'It failed and recovered 4 times in 10 minutes.',
+      workflow_id: 'wf_etl',
+      workflow_name: 'Nightly ETL',
+      execution_ids: ['exec_1', 'exec_7'],
+      count: 4,
+      at: new Date(T0).toISOString()
+    } as unknown as Notification
+    expect(present(flapping)).toEqual({
+      tag: 'flapping:prod:wf_etl',
+      title: 'Nightly ETL is flapping',
+      body: 'Production: It failed and recovered 4 times in 10 minutes.',
+      urgency: 'critical',
+      click: { type: 'show_execution', profile_id: 'prod', execution_id: 'exec_7' }
+    })
+  })
+
   it('keeps titles and bodies on one bounded line', () => {
     const [single] = new NotificationPolicy().onAlert(
       alert(1, 'wf_etl', { error_message: `line one\nline two ${'x'.repeat(1_000)}` }),

@@ -70,7 +70,18 @@ export function presentNotification(input: ShellNotificationInput): PresentedNot
         urgency: 'normal',
         click: showNewest
       }
-    default:
+    default: {
+      // A kind about one workflow (e.g. the budget's "flapping"): one notice per workflow.
+      const workflowId = (n as { workflow_id?: unknown }).workflow_id
+      if (typeof workflowId === 'string') {
+        return {
+          tag: policyTag ?? `${n.kind}:${profileId}:${workflowId}`,
+          title,
+          body,
+          urgency: 'critical',
+          click: showNewest
+        }
+      }
       // Summaries (do-not-disturb, while closed, the budget's) list many executions: the
       // dashboard's failure feed shows them all.
       return {
@@ -80,6 +91,7 @@ export function presentNotification(input: ShellNotificationInput): PresentedNot
         urgency: 'critical',
         click: { type: 'open_dashboard' }
       }
+    }
   }
 }
 
