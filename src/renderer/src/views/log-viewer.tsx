@@ -216,12 +216,13 @@ function LogList({
   const newLines = following ? 0 : Math.max(0, count - countWhenPaused.current)
 
   if (buffer.length === 0) {
+    const title = running
+      ? 'No log lines yet'
+      : truncated
+        ? 'Its earlier lines were not kept'
+        : 'This execution wrote no logs'
     return (
-      <EmptyState
-        icon="list"
-        title={running ? 'No log lines yet' : 'This execution wrote no logs'}
-        testId="logs-empty"
-      >
+      <EmptyState icon="list" title={title} testId="logs-empty">
         {running && <p>Lines appear here as the execution writes them.</p>}
       </EmptyState>
     )

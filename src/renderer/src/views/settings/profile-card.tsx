@@ -6,6 +6,7 @@ import { ToneIcon } from '@renderer/components/status-badge'
 import { describeFailure } from '@renderer/lib/call'
 import { summarizeConnection } from '@renderer/lib/connection'
 import { useCommand } from '@renderer/lib/use-command'
+import { navigate } from '@renderer/lib/use-route'
 import { useBridge, useDashboard } from '@renderer/store/use-dashboard'
 import { ProfileForm } from './profile-form'
 import { SignInForm, TokenFacts } from './sign-in-form'
@@ -15,6 +16,9 @@ export function ProfileCard({ profile, signIn }: { profile: ProfileView; signIn:
   const bridge = useBridge()
   const activeId = useDashboard((s) => s.settings?.active_profile_id ?? null)
   const [editing, setEditing] = useState(false)
+  const [replacing, setReplacing] = useState(false)
+  const needsToken =
+    !profile.token.present || profile.token.expired || profile.connection.state === 'auth_failed'
   const [confirmRemove, setConfirmRemove] = useState(false)
   const remove = useCommand()
   const makeDefault = useCommand()
@@ -58,7 +62,33 @@ export function ProfileCard({ profile, signIn }: { profile: ProfileView; signIn:
         <ProfileForm profile={profile} onDone={() => setEditing(false)} />
       ) : (
         <>
-          <SignInForm profile={profile} focus={signIn} />
+          {needsToken || replacing || signIn ? (
+            <SignInForm
+              profile={profile}
+              focus={signIn || replacing}
+              onSignedIn={() => {
+                setReplacing(false)
+                if (signIn)
+                  navigate(
+                    { view: 'settings', profile: profile.id, signIn: false },
+                    { replace: true }
+                  )
+              }}
+              onCancel={needsToken ? undefined : () => setReplacing(false)}
+            />
+          ) : (
+            <div className="row">
+              <TokenFacts token={profile.token} />
+              <button
+                type="button"
+                className="btn btn--small"
+                onClick={() => setReplacing(true)}
+                data-testid="replace-token"
+              >
+                <Icon name="key" /> Replace token
+              </button>
+            </div>
+          )}
           <div className="profile__actions">
             <SettingCheckbox
               checked={profile.enabled}

@@ -12,7 +12,17 @@ import { useBridge } from '@renderer/store/use-dashboard'
  * state or a DOM attribute; it is cleared once main has stored it. Nothing ever shows it back:
  * only whether one is present, its subject and its expiry.
  */
-export function SignInForm({ profile, focus }: { profile: ProfileView; focus: boolean }) {
+export function SignInForm({
+  profile,
+  focus,
+  onSignedIn,
+  onCancel
+}: {
+  profile: ProfileView
+  focus: boolean
+  onSignedIn: () => void
+  onCancel?: () => void
+}) {
   const bridge = useBridge()
   const signIn = useCommand()
   const signOut = useCommand()
@@ -27,7 +37,9 @@ export function SignInForm({ profile, focus }: { profile: ProfileView; focus: bo
     if (!field) return
     const token = field.value
     const result = await signIn.run(() => bridge.signIn({ profile_id: profile.id, token }))
-    if (result.ok && input.current) input.current.value = ''
+    if (!result.ok) return
+    if (input.current) input.current.value = ''
+    onSignedIn()
   }
   const error = signIn.error ?? signOut.error
   const tokenError = fieldError(error, 'token')
@@ -71,6 +83,11 @@ export function SignInForm({ profile, focus }: { profile: ProfileView; focus: bo
         >
           <Icon name="key" /> {signIn.pending ? 'Signing in…' : 'Sign in'}
         </button>
+        {onCancel && (
+          <button type="button" className="btn btn--ghost" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
         {profile.token.present && profile.token.storage !== 'minted' && (
           <button
             type="button"

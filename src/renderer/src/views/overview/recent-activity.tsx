@@ -1,0 +1,55 @@
+import type { ExecutionView } from '@shared/bridge'
+import { StatusBadge } from '@renderer/components/status-badge'
+import { useNow } from '@renderer/lib/clock'
+import { durationBetween, formatAgo, formatFull, isActiveStatus } from '@renderer/lib/format'
+import { NO_FILTERS } from '@renderer/lib/route'
+import { hrefOf } from '@renderer/lib/use-route'
+import { useSortedExecutions, workflowLabel } from '@renderer/store/selectors'
+
+const SHOWN = 8
+
+/** The latest finished executions, so a quiet overview still says what just happened. */
+export function RecentActivity() {
+  const sorted = useSortedExecutions()
+  const recent = sorted.filter((e) => !isActiveStatus(e.status)).slice(0, SHOWN)
+  const now = useNow()
+  if (recent.length === 0) return null
+  return (
+    <section className="panel recent" aria-labelledby="recent-title" data-testid="recent-activity">
+      <div className="panel__head">
+        <h2 id="recent-title" className="panel__title">
+          Recently finished
+        </h2>
+        <a className="panel__link" href={hrefOf({ view: 'executions', filters: NO_FILTERS })}>
+          All executions
+        </a>
+      </div>
+      <ul className="recent__list">
+        {recent.map((e) => (
+          <RecentItem key={`${e.profile_id}/${e.id}`} execution={e} now={now} />
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function RecentItem({ execution: e, now }: { execution: ExecutionView; now: number }) {
+  const at = e.completed_at ?? e.started_at
+  return (
+    <li className="recent__item">
+      <StatusBadge status={e.status} compact />
+      <a
+        className="recent__name"
+        href={hrefOf({ view: 'execution', profile_id: e.profile_id, execution_id: e.id })}
+      >
+        {workflowLabel(e)}
+      </a>
+      <span className="recent__duration muted">
+        {durationBetween(e.started_at, e.completed_at, now)}
+      </span>
+      <time className="recent__time muted" dateTime={at ?? undefined} title={formatFull(at)}>
+        {formatAgo(at, now)}
+      </time>
+    </li>
+  )
+}

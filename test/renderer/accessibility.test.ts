@@ -1,0 +1,54 @@
+import AxeBuilder from '@axe-core/playwright'
+import type { Browser } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumSkipReason, launchChromium, openDashboard, screenshot } from './dashboard-page'
+import { mainViews, startPopulated } from './tour'
+import type { Populated } from './tour'
+
+// Every main view in both themes, with real content from the real core and gateways: axe finds
+// no serious or critical violation, nothing is blocked by the CSP, and each view is saved as a
+// screenshot (test-results/screenshots) for people to look at.
+
+if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
+
+describe.skipIf(chromiumSkipReason !== null)('accessibility of every view', () => {
+  let browser: Browser
+  let world: Populated
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+    world = await startPopulated()
+  }, 60_000)
+  afterAll(async () => {
+    await world?.dispose()
+    await browser?.close()
+  })
+
+  for (const [index, colorScheme] of (['dark', 'light'] as const).entries()) {
+    it(`has no serious or critical violation in the ${colorScheme} theme`, async () => {
+      const ui = await openDashboard(browser, world.dash, { colorScheme })
+      try {
+        const found: string[] = []
+        for (const view of mainViews(world.failedIds[index])) {
+          await view.open(ui)
+          const results = await new AxeBuilder({ page: ui.page }).analyze()
+          for (const violation of results.violations) {
+            if (violation.impact !== 'serious' && violation.impact !== 'critical') continue
+            const where = violation.nodes.map((node) => node.target.join(' ')).slice(0, 3)
+            found.push(`${view.name}: ${violation.id} (${violation.impact}) at ${where.join(', ')}`)
+          }
+          await screenshot(ui.page, `${view.name}-${colorScheme}`)
+        }
+        expect(found).toEqual([])
+        // The theme really is the one asked for.
+        const scheme = await ui.page.evaluate(() =>
+          getComputedStyle(document.documentElement).getPropertyValue('color-scheme').trim()
+        )
+        expect(scheme).toBe(colorScheme)
+        await ui.expectClean()
+      } finally {
+        await ui.close()
+      }
+    }, 90_000)
+  }
+})
