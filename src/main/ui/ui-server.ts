@@ -97,7 +97,16 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost
   const origin = `http://${urlHost}:${port}`
 
+  // Refusals that mean another page or host tried its luck are worth a line (401s are routine).
+  const noteRefusal = (request: IncomingMessage, status: number): void => {
+    if (status !== 403 && status !== 421) return
+    const path = new URL(request.url ?? '/', 'http://x').pathname.slice(0, 100)
+    log(
+      `refused ${request.method ?? 'GET'} ${path} with ${status} (${status === 421 ? 'foreign Host' : 'another page'})`
+    )
+  }
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    response.once('finish', () => noteRefusal(request, response.statusCode))
     handleRequest(request, response, guard, options.rendererDir).catch((error: unknown) => {
       log(`request failed: ${describeError(error)}`)
       if (!response.headersSent) refuse(response, 500)
@@ -106,7 +115,10 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   })
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const status = upgradeVerdict(request, guard)
-    if (status !== undefined) return rejectUpgrade(socket, status)
+    if (status !== undefined) {
+      noteRefusal(request, status)
+      return rejectUpgrade(socket, status)
+    }
     wss.handleUpgrade(request, socket, head, (ws) => {
       const bridgeSocket = new BridgeSocket(ws, options.bridge, log)
       sockets.add(bridgeSocket)
