@@ -84,5 +84,36 @@ describe('local dev mode', () => {
       .filter((e) => e.type === 'execution' && e.execution.id === ok.id)
     expect(updates.length).toBeGreaterThan(1)
     expect(app.service.trayInputs().unseen_failures).toBe(1)
+    expect(app.service.trayInputs().last_failures.map((f) => f.execution_id)).toEqual([bad.id])
+  })
+
+  it('a tray or notification click reaches the dashboard and the shell as show_execution', async () => {
+    app = await startTestApp()
+    const batches: EventBatch[] = []
+    app.host.onBatch((batch) => batches.push(batch))
+    const asked: unknown[] = []
+    app.service.on('show_execution', (ref) => asked.push(ref))
+    app.service.showExecution('local', 'exec-42')
+    // Delivered at once, not a frame later.
+    expect(batches.flatMap((b) => b.events)).toContainEqual({
+      type: 'show_execution',
+      profile_id: 'local',
+      execution_id: 'exec-42'
+    })
+    expect(asked).toEqual([{ profile_id: 'local', execution_id: 'exec-42' }])
+  })
+
+  it('dispose stops the sessions and the local gateway, leaving nothing running', async () => {
+    const test = await startTestApp()
+    await waitUntil(async () => (await snapshot(test)).profiles[0]?.connection.state === 'open', {
+      timeoutMs: 10_000,
+      what: 'open'
+    })
+    const gateway = test.localGateway()
+    expect(test.service.hasLiveResources()).toBe(true)
+    test.service.nudge()
+    await test.dispose()
+    expect(test.service.hasLiveResources()).toBe(false)
+    await expect(fetch(`${gateway.url}/api/v1/health`)).rejects.toThrow()
   })
 })
