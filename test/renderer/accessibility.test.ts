@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Browser } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumSkipReason, launchChromium, openDashboard, screenshot } from './dashboard-page'
+import type { BrowserGlobals } from './browser-globals'
 import { mainViews, startPopulated } from './tour'
 import type { Populated } from './tour'
 
@@ -41,9 +42,14 @@ describe.skipIf(chromiumSkipReason !== null)('accessibility of every view', () =
         }
         expect(found).toEqual([])
         // The theme really is the one asked for.
-        const scheme = await ui.page.evaluate(() =>
-          getComputedStyle(document.documentElement).getPropertyValue('color-scheme').trim()
-        )
+        const scheme = await ui.page
+          .locator('html')
+          .evaluate((html) =>
+            (globalThis as unknown as BrowserGlobals)
+              .getComputedStyle(html)
+              .getPropertyValue('color-scheme')
+              .trim()
+          )
         expect(scheme).toBe(colorScheme)
         await ui.expectClean()
       } finally {

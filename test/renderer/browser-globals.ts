@@ -16,6 +16,11 @@ export interface BrowserGlobals {
     querySelector(selector: string): PageNode | null
   }
   location: { hash: string }
+  getComputedStyle(element: unknown): {
+    outlineStyle: string
+    outlineWidth: string
+    getPropertyValue(name: string): string
+  }
   addEventListener(
     type: 'securitypolicyviolation',
     listener: (event: { effectiveDirective: string; blockedURI: string }) => void

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { describeFailure, fieldError, formError } from '@renderer/lib/call'
 import { describeCoverage, summarizeConnection } from '@renderer/lib/connection'
+import { connectionProblems } from '@renderer/lib/connection-problems'
 import { formatDuration, statusInfo } from '@renderer/lib/format'
 import { parseJsonInput } from '@renderer/lib/json-input'
 import { formatRoute, NO_FILTERS, parseRoute } from '@renderer/lib/route'
 import type { Route } from '@renderer/lib/route'
+import { profile } from './support'
 
 describe('routes', () => {
   it('round-trip through the URL fragment', () => {
@@ -86,8 +88,57 @@ describe('wording', () => {
       canRetry: true
     })
     expect(summarizeConnection({ state: 'auth_failed', at: 0 }).needsSignIn).toBe(true)
+    // The attempt after failed ones still reads "Reconnecting", not a fresh "Connecting".
+    expect(summarizeConnection({ state: 'connecting', attempt: 1, at: 0 }).label).toBe('Connecting')
+    expect(summarizeConnection({ state: 'connecting', attempt: 4, at: 0 })).toMatchObject({
+      label: 'Reconnecting',
+      attempting: true,
+      attempt: 4
+    })
     expect(describeCoverage({ level: 'partial', live: 3, pending: 1, refused: 1, polled: 2 })).toBe(
       'Partial: 3 of 5 live, 2 polled'
+    )
+  })
+})
+
+describe('connection problems', () => {
+  it('name an unreachable server, a refused token and partial live coverage, for running profiles only', () => {
+    const coverage = {
+      level: 'partial',
+      follow: 'per_workflow',
+      live: 3,
+      pending: 0,
+      refused: 2,
+      polled: 2
+    }
+    const problems = connectionProblems([
+      profile('down', {
+        name: 'Down',
+        connection: {
+          state: 'offline',
+          attempt: 12,
+          retry_in_ms: 300_000,
+          reason: 'connection refused',
+          at: 1
+        }
+      }),
+      profile('auth', { name: 'Auth', connection: { state: 'auth_failed', at: 1 } }),
+      profile('part', { name: 'Part', connection: { state: 'open', at: 1, coverage } as never }),
+      profile('fine', { connection: { state: 'open', at: 1 } }),
+      profile('off', { enabled: false, connection: { state: 'offline', at: 1 } }),
+      profile('first', {
+        connection: { state: 'reconnecting', attempt: 1, retry_in_ms: 10, at: 1 }
+      })
+    ])
+    expect(problems.map((p) => [p.key, p.tone, p.signIn])).toEqual([
+      ['down:down', 'error', false],
+      ['auth:auth', 'error', true],
+      ['part:coverage', 'warning', false]
+    ])
+    expect(problems[0].title).toBe('Down cannot be reached.')
+    expect(problems[0].detail).toMatch(/^connection refused\. Showing what was last received/)
+    expect(problems[2].detail).toMatch(
+      /^2 subscriptions were not accepted by the server; 2 are polled/
     )
   })
 })

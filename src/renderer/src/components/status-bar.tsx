@@ -66,8 +66,13 @@ function ProfileStatus({ profile }: { profile: ProfileView }) {
           {summary.coverage}
         </span>
       )}
-      {summary.canRetry && (
-        <RetryCountdown profile={profile} retryAt={summary.retryAt} attempt={summary.attempt} />
+      {(summary.canRetry || summary.attempting) && (
+        <RetryCountdown
+          profile={profile}
+          retryAt={summary.retryAt}
+          attempt={summary.attempt}
+          attempting={summary.attempting}
+        />
       )}
       {summary.needsSignIn && (
         <button
@@ -86,11 +91,13 @@ function ProfileStatus({ profile }: { profile: ProfileView }) {
 function RetryCountdown({
   profile,
   retryAt,
-  attempt
+  attempt,
+  attempting
 }: {
   profile: ProfileView
   retryAt: number | null
   attempt: number | null
+  attempting: boolean
 }) {
   const now = useNow()
   const bridge = useBridge()
@@ -102,13 +109,17 @@ function RetryCountdown({
     <>
       <span className="conn__retry" data-testid="retry-countdown">
         {attempt !== null && `attempt ${attempt} · `}
-        {seconds === null ? 'waiting' : seconds > 0 ? `retry in ${seconds} s` : 'retrying now'}
+        {attempting || seconds === 0
+          ? 'trying now'
+          : seconds === null
+            ? 'waiting'
+            : `retry in ${seconds} s`}
       </span>
       <button
         type="button"
         className="btn btn--small"
         data-testid="retry-now"
-        disabled={retry.pending}
+        disabled={retry.pending || attempting}
         onClick={() => void retry.run(() => bridge.reconnect({ profile_id: profile.id }))}
       >
         <Icon name="retry" /> Retry now

@@ -33,6 +33,8 @@ export interface ConnectionSummary {
   attempt: number | null
   /** "Retry now" makes sense. */
   canRetry: boolean
+  /** An attempt after failed ones is under way (the countdown shows "trying now"). */
+  attempting: boolean
   /** The server refused the token: offer "Sign in again". */
   needsSignIn: boolean
 }
@@ -49,7 +51,11 @@ const LABELS: Record<SessionState['state'], { label: string; tone: Tone }> = {
 
 /** Words and actions for one profile's connection state. */
 export function summarizeConnection(state: SessionState): ConnectionSummary {
-  const { label, tone } = LABELS[state.state] ?? { label: state.state, tone: 'neutral' }
+  // A new attempt after failed ones is still "reconnecting" to a person, not a fresh start.
+  const retrying = state.state === 'connecting' && (state.attempt ?? 1) >= 2
+  const { label, tone } = retrying
+    ? LABELS.reconnecting
+    : (LABELS[state.state] ?? { label: state.state, tone: 'neutral' })
   const waiting = state.state === 'reconnecting' || state.state === 'offline'
   const retryAt = waiting && state.retry_in_ms !== undefined ? state.at + state.retry_in_ms : null
   const coverage = coverageOf(state)
@@ -60,8 +66,9 @@ export function summarizeConnection(state: SessionState): ConnectionSummary {
     coverage: connected && coverage ? describeCoverage(coverage) : null,
     coverageTone: connected && coverage ? coverageTone(coverage) : null,
     retryAt,
-    attempt: waiting ? (state.attempt ?? null) : null,
+    attempt: waiting || retrying ? (state.attempt ?? null) : null,
     canRetry: waiting,
+    attempting: retrying,
     needsSignIn: state.state === 'auth_failed'
   }
 }
