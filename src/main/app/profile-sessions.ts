@@ -3,6 +3,7 @@ import type { SessionState } from '@shared/bridge/views'
 import type { Disposer } from '@shared/disposable'
 import { Emitter } from '@shared/emitter'
 import type { ServerMessage } from '@shared/protocol'
+import { ALL_ID, Resource } from '@shared/protocol/codes'
 import { describeError } from '@shared/redact'
 import { LOCAL_PROFILE_ID } from '@shared/settings'
 import type { AppSettings, NotificationSettings, ProfileSettings } from '@shared/settings'
@@ -250,7 +251,10 @@ export class ProfileSessions {
       session.on('transition', (transition) => emit.emit('transition', id, transition)),
       session.on('message', (message) => emit.emit('message', id, message)),
       session.on('alert', (alert) => emit.emit('alert', id, alert)),
-      session.on('notification', (notification) => emit.emit('notification', id, notification))
+      session.on('notification', (notification) => emit.emit('notification', id, notification)),
+      // The dashboard's workflow list follows `workflow_event`s; the core itself subscribes to
+      // them only in its per-workflow fallback (reference-counted, so both can hold it).
+      session.subscriptions.add(Resource.Workflows, ALL_ID)
     ])
   }
 
