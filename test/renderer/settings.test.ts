@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDashboardServer } from '../fixtures/app'
+import { freePort } from '../core/support'
 import type { DashboardServer } from '../fixtures/app'
 import {
   chromiumSkipReason,
@@ -79,6 +80,12 @@ describe.skipIf(chromiumSkipReason !== null)('settings', () => {
     expect(await urlError.textContent()).toMatch(/http\(s\):\/\/ or ws\(s\):\/\//)
     expect(await form.getByTestId('profile-url').getAttribute('aria-invalid')).toBe('true')
     expect(await form.getByTestId('profile-name-error').count()).toBe(0)
+    // "Test connection" says why a server cannot be used, before anything is saved.
+    await form.getByTestId('profile-url').fill(`http://127.0.0.1:${await freePort()}`)
+    await form.getByTestId('test-connection').click()
+    const tested = form.getByTestId('test-result')
+    await tested.waitFor()
+    expect(await tested.textContent()).toMatch(/^\s*Failed: /)
     await form.getByTestId('profile-url').fill('https://staging.example.com')
     await form.getByTestId('profile-save').click()
     await form.waitFor({ state: 'detached' })

@@ -2,34 +2,36 @@ import { useCallback, useState } from 'react'
 import type { ExecutionView } from '@shared/bridge'
 import { call, describeFailure } from '@renderer/lib/call'
 import type { ExecutionFilters } from '@renderer/lib/route'
+import { executionKey } from '@renderer/store/keys'
 import { useBridge, useDashboard } from '@renderer/store/use-dashboard'
 
 const PAGE_SIZE = 50
 
 /** Older executions paged from the server's REST API, for the current filters. */
 export interface History {
+  /** Every older execution loaded so far (the table filters them like live ones). */
   rows: readonly ExecutionView[]
   loading: boolean
   error: string | null
   /** Another page can be asked for. */
   canLoad: boolean
-  /** The server said there is nothing older. */
+  /** The server said there is nothing older for these filters. */
   exhausted: boolean
   profileName: string | null
   loadMore: () => void
 }
 
-interface PagedState {
-  key: string
-  rows: ExecutionView[]
+interface Paging {
   offset: number
   hasMore: boolean
-  loading: boolean
-  error: string | null
 }
 
-function emptyPages(key: string): PagedState {
-  return { key, rows: [], offset: 0, hasMore: true, loading: false, error: null }
+interface HistoryState {
+  rows: ExecutionView[]
+  /** Paging per (profile, status, workflow): the server filters, so each has its own offsets. */
+  pages: Record<string, Paging>
+  loading: boolean
+  error: string | null
 }
 
 /** Pages older history for `filters` (from the filtered profile, else the active one). */
@@ -43,47 +45,54 @@ export function useHistory(filters: ExecutionFilters): History {
     (filters.profile ? undefined : (running.find((p) => p.id === activeId) ?? running[0]))
   const profileId = profile?.id ?? null
   const { status, workflow } = filters
-  // Pages belong to one (profile, status, workflow): other filters start from the top again.
   const key = `${profileId ?? ''}|${status}|${workflow}`
-  const [stored, setState] = useState<PagedState>(() => emptyPages(key))
-  const state = stored.key === key ? stored : emptyPages(key)
+  const [state, setState] = useState<HistoryState>({
+    rows: [],
+    pages: {},
+    loading: false,
+    error: null
+  })
+  const paging = state.pages[key] ?? { offset: 0, hasMore: true }
 
   const loadMore = useCallback(() => {
     if (!profileId) return
-    const offset = state.offset
-    setState({ ...state, loading: true, error: null })
+    setState((s) => ({ ...s, loading: true, error: null }))
     void call(() =>
       bridge.listExecutions({
         profile_id: profileId,
-        offset,
+        offset: paging.offset,
         limit: PAGE_SIZE,
         ...(status ? { status } : {}),
         ...(workflow ? { workflow_id: workflow } : {})
       })
     ).then((result) => {
-      setState((s) =>
-        s.key !== key
-          ? s
-          : result.ok
-            ? {
-                key,
-                rows: [...s.rows, ...result.value.executions],
-                offset: offset + result.value.executions.length,
-                hasMore: result.value.has_more && result.value.executions.length > 0,
-                loading: false,
-                error: null
-              }
-            : { ...s, loading: false, error: describeFailure(result.error) }
-      )
+      setState((s) => {
+        if (!result.ok) return { ...s, loading: false, error: describeFailure(result.error) }
+        const { executions, has_more } = result.value
+        const known = new Set(s.rows.map((e) => executionKey(e.profile_id, e.id)))
+        const fresh = executions.filter((e) => !known.has(executionKey(e.profile_id, e.id)))
+        return {
+          rows: [...s.rows, ...fresh],
+          pages: {
+            ...s.pages,
+            [key]: {
+              offset: paging.offset + executions.length,
+              hasMore: has_more && executions.length > 0
+            }
+          },
+          loading: false,
+          error: null
+        }
+      })
     })
-  }, [bridge, profileId, status, workflow, key, state])
+  }, [bridge, profileId, status, workflow, key, paging.offset])
 
   return {
     rows: state.rows,
     loading: state.loading,
     error: state.error,
-    canLoad: profileId !== null && state.hasMore,
-    exhausted: !state.hasMore,
+    canLoad: profileId !== null && paging.hasMore,
+    exhausted: !paging.hasMore,
     profileName: running.length > 1 && profile ? (profile.local ? 'Local' : profile.name) : null,
     loadMore
   }
