@@ -1,5 +1,6 @@
 import { CommandError } from '@main/core/command-queue'
 import { RestError } from '@main/core/rest-client'
+import type { InvokeResponse, ParsedRequest } from '@shared/bridge/contract'
 import type { BridgeHandlers } from './bridge-host'
 import { BridgeFailure } from './bridge-failure'
 import { requireRuntime } from './app-context'
@@ -100,34 +101,40 @@ export function executionCommands(context: AppContext): ExecutionHandlers {
       }
     },
 
-    async followLogs({ profile_id, execution_id }) {
-      const runtime = requireRuntime(context, profile_id)
-      const subscribe: ExecutionSubscriber = (id) =>
-        runtime.session?.subscriptions.add(Resource.Execution, id)
-      const retained = runtime.session?.store.logsOf(execution_id) ?? []
-      if (retained.length > 0 || context.logs.countOf(profile_id, execution_id) > 0) {
-        return context.logs.follow(profile_id, execution_id, retained, subscribe)
-      }
-      // Nothing seen this run (history, or before the app started): the server's log, where it
-      // offers one; live lines that arrive meanwhile are merged into the answer.
-      context.logs.beginFetch(profile_id, execution_id, subscribe)
-      let fetched: LogEntry[] = []
-      try {
-        fetched = await fetchExecutionLogs(restBaseOf(runtime), runtime.getToken, execution_id)
-      } catch (error) {
-        if (!(error instanceof RestError && (error.status === 404 || error.status === 405))) {
-          context.logs.unfollow(profile_id, execution_id)
-          throw error
-        }
-      }
-      return context.logs.finishFetch(profile_id, execution_id, fetched)
-    },
+    followLogs: (request) => followLogs(context, request),
 
     unfollowLogs({ profile_id, execution_id }) {
       context.logs.unfollow(profile_id, execution_id)
       return null
     }
   }
+}
+
+/** Starts following an execution's logs: the lines kept so far, then live ones as events. */
+async function followLogs(
+  context: AppContext,
+  { profile_id, execution_id }: ParsedRequest<'followLogs'>
+): Promise<InvokeResponse<'followLogs'>> {
+  const runtime = requireRuntime(context, profile_id)
+  const subscribe: ExecutionSubscriber = (id) =>
+    runtime.session?.subscriptions.add(Resource.Execution, id)
+  const retained = runtime.session?.store.logsOf(execution_id) ?? []
+  if (retained.length > 0 || context.logs.countOf(profile_id, execution_id) > 0) {
+    return context.logs.follow(profile_id, execution_id, retained, subscribe)
+  }
+  // Nothing seen this run (history, or before the app started): the server's log, where it
+  // offers one; live lines that arrive meanwhile are merged into the answer.
+  context.logs.beginFetch(profile_id, execution_id, subscribe)
+  let fetched: LogEntry[] = []
+  try {
+    fetched = await fetchExecutionLogs(restBaseOf(runtime), runtime.getToken, execution_id)
+  } catch (error) {
+    if (!(error instanceof RestError && (error.status === 404 || error.status === 405))) {
+      context.logs.unfollow(profile_id, execution_id)
+      throw error
+    }
+  }
+  return context.logs.finishFetch(profile_id, execution_id, fetched)
 }
 
 function requireSession(context: AppContext, profileId: string) {

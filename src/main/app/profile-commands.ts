@@ -1,7 +1,8 @@
 import { isLoopbackHost } from '@shared/loopback'
 import { LOCAL_PROFILE_ID } from '@shared/settings'
 import type { ProfileSettings } from '@shared/settings'
-import type { ProfileInput } from '@shared/bridge/contract'
+import type { ConnectionTest, ParsedRequest, ProfileInput } from '@shared/bridge/contract'
+import type { TokenInfo } from '@shared/bridge/views'
 import { ServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
 import type { BridgeHandlers } from './bridge-host'
 import { BridgeFailure, invalidField } from './bridge-failure'
@@ -26,21 +27,8 @@ type ProfileHandlers = Pick<
 /** The handlers of the profile commands. */
 export function profileCommands(context: AppContext): ProfileHandlers {
   return {
-    async signIn({ profile_id, token }) {
-      requireSavedProfile(context, profile_id)
-      await context.vault.set(profile_id, token)
-      const info = await context.refreshToken(profile_id)
-      context.sessions.get(profile_id)?.session?.tokenChanged()
-      return info
-    },
-
-    async signOut({ profile_id }) {
-      requireSavedProfile(context, profile_id)
-      await context.vault.delete(profile_id)
-      const info = await context.refreshToken(profile_id)
-      context.sessions.get(profile_id)?.session?.tokenChanged()
-      return info
-    },
+    signIn: (request) => signIn(context, request),
+    signOut: (request) => signOut(context, request),
 
     async saveProfile({ profile: input }) {
       const profile = checkedProfile(context, input)
@@ -89,25 +77,7 @@ export function profileCommands(context: AppContext): ProfileHandlers {
       return null
     },
 
-    async testConnection({ server_url, allow_insecure, profile_id }) {
-      let token: string | null = null
-      if (profile_id !== undefined) {
-        const runtime = context.sessions.get(profile_id)
-        if (runtime) token = await runtime.getToken()
-        else {
-          requireSavedProfile(context, profile_id)
-          token = await context.vault.get(profile_id)
-        }
-      }
-      if (token && insecure(server_url) && !allow_insecure) {
-        return {
-          ok: false,
-          message:
-            'plain http(s) would send the token unencrypted to another machine: use https, or allow an insecure connection'
-        }
-      }
-      return testConnection(server_url, token)
-    },
+    testConnection: (request) => checkConnection(context, request),
 
     async setLocalDevMode({ enabled }) {
       delete context.overrides.localDevMode
@@ -123,6 +93,54 @@ export function profileCommands(context: AppContext): ProfileHandlers {
       return null
     }
   }
+}
+
+/** Stores the token in the vault (write-only) and reconnects the profile with it. */
+async function signIn(
+  context: AppContext,
+  { profile_id, token }: ParsedRequest<'signIn'>
+): Promise<TokenInfo> {
+  requireSavedProfile(context, profile_id)
+  await context.vault.set(profile_id, token)
+  const info = await context.refreshToken(profile_id)
+  context.sessions.get(profile_id)?.session?.tokenChanged()
+  return info
+}
+
+/** Deletes the profile's token; its session then needs a sign-in. */
+async function signOut(
+  context: AppContext,
+  { profile_id }: ParsedRequest<'signOut'>
+): Promise<TokenInfo> {
+  requireSavedProfile(context, profile_id)
+  await context.vault.delete(profile_id)
+  const info = await context.refreshToken(profile_id)
+  context.sessions.get(profile_id)?.session?.tokenChanged()
+  return info
+}
+
+/** "Test connection": a saved profile's token (or none) against an address. */
+async function checkConnection(
+  context: AppContext,
+  { server_url, allow_insecure, profile_id }: ParsedRequest<'testConnection'>
+): Promise<ConnectionTest> {
+  let token: string | null = null
+  if (profile_id !== undefined) {
+    const runtime = context.sessions.get(profile_id)
+    if (runtime) token = await runtime.getToken()
+    else {
+      requireSavedProfile(context, profile_id)
+      token = await context.vault.get(profile_id)
+    }
+  }
+  if (token && insecure(server_url) && !allow_insecure) {
+    return {
+      ok: false,
+      message:
+        'plain http would send the token unencrypted to another machine: use https, or allow an insecure connection'
+    }
+  }
+  return testConnection(server_url, token)
 }
 
 /** A profile this run knows (saved, or from an override); the local one has no token to manage. */

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http'
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { STATUS_CODES } from 'node:http'
 import { WebSocketServer } from 'ws'
@@ -85,14 +85,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     connections.add(socket)
     socket.on('close', () => connections.delete(socket))
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, bindHost, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const port = (server.address() as AddressInfo).port
+  const port = await listen(server, options.port ?? 0, bindHost)
   const guard = new UiGuard(key, bindHost, port)
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost
   const origin = `http://${urlHost}:${port}`
@@ -138,20 +131,37 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     port,
     connectionCount: () => sockets.size,
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (() => {
         clearInterval(ping)
         for (const socket of sockets) socket.close()
         wss.close()
-        server.close(() => resolve())
-        // Keep-alive connections would hold close() open; a page reconnects if it must.
-        for (const connection of connections) connection.destroySoon()
-        setTimeout(() => {
-          for (const connection of connections) connection.destroy()
-        }, 1_000).unref()
-      })
+        return stopServer(server, connections)
+      })()
       return closing
     }
   }
+}
+
+/** Starts listening; resolves with the port. */
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+/** Stops listening and ends every connection (keep-alive ones would hold close() open). */
+function stopServer(server: Server, connections: Set<Socket>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    for (const connection of connections) connection.destroySoon()
+    setTimeout(() => {
+      for (const connection of connections) connection.destroy()
+    }, 1_000).unref()
+  })
 }
 
 /** The status refusing an upgrade, or undefined when it may proceed. */
