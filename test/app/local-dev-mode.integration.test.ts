@@ -62,9 +62,17 @@ describe('local dev mode', () => {
         what: 'both executions to finish'
       }
     )
-    await waitUntil(async () => (await snapshot(app!)).failures.length === 1, {
-      what: 'one failure'
-    })
+    // The engine is done; wait until its last updates have reached the app too.
+    await waitUntil(
+      async () => {
+        const snap = await snapshot(app!)
+        const final = (id: string) => snap.executions.find((e) => e.id === id)?.status
+        return (
+          snap.failures.length === 1 && final(ok.id) === 'completed' && final(bad.id) === 'failed'
+        )
+      },
+      { what: 'one failure and both executions final' }
+    )
     const snap = await snapshot(app)
     const failed = snap.executions.find((e) => e.id === bad.id)
     expect(failed?.status).toBe('failed')
