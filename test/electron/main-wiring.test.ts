@@ -265,15 +265,21 @@ describe('built main entry (out/main/index.js) under a recording fake electron',
     main.expectCleanOutput()
   })
 
-  it('with a malformed NEBULA_SERVER_URL, tells the dashboard why and keeps running', async () => {
+  it('with a malformed NEBULA_SERVER_URL, says why and runs what it can', async () => {
     const main = startMain({ NEBULA_SERVER_URL: 'ftp://nebula.example.com' })
-    await main.waitForRecord((r) => r.call === 'tray.setContextMenu', 'the tray')
+    // The override is ignored with a reason; with no saved profile, local dev mode runs.
+    await main.waitForRecord(
+      (r) => String(r.image).endsWith('tray-healthy.png'),
+      'the healthy tray icon of local dev mode',
+      45_000
+    )
+    expect(main.process.stderr).toContain(
+      '[nebula] NEBULA_SERVER_URL ignored: enter an http(s):// or ws(s):// address'
+    )
     const snapshot = await snapshotOf(main)
-    const profile = snapshot.profiles.find((p) => p.id === 'default')
-    expect(profile?.connection.state).toBe('closed')
-    expect(profile?.connection.reason).toMatch(/unsupported scheme "ftp:"/)
+    expect(snapshot.profiles.map((p) => p.id)).toEqual(['local'])
     expect(main.process.running).toBe(true)
-    main.command({ cmd: 'exit' })
+    main.expectCleanOutput()
   })
 
   it('answers commands from the dashboard frame only, with typed errors', async () => {

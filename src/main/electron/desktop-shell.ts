@@ -16,12 +16,14 @@ import { ELECTRON_CSP_HEADER } from '@shared/content-security-policy'
 import { DisposableStore } from '@shared/disposable'
 import type { SettingsView } from '@shared/bridge/views'
 import { describeError } from '@shared/redact'
+import { ServerUrlSchema } from '@shared/settings'
 import { AppService } from '@main/app/app-service'
 import type { TrayInputs } from '@main/app/app-views'
 import { presentNotification, signInNotices } from '@main/app/notification-presenter'
 import type { NotificationClick } from '@main/app/notification-presenter'
 import { localGatewayFactory } from '@main/app/local-profile'
 import { overridesFromEnv } from '@main/app/run-overrides'
+import type { RunOverrides } from '@main/app/run-overrides'
 import { trayModel } from '@main/app/tray-model'
 import type { TrayAction } from '@main/app/tray-model'
 import { TokenVault } from '@main/core/token-vault'
@@ -156,7 +158,7 @@ export class DesktopShell {
         platform: process.platform,
         transport: 'electron'
       },
-      overrides: overridesFromEnv(process.env),
+      overrides: checkedOverrides(process.env, log),
       ...localGatewayOptions(process.env, log),
       log
     })
@@ -310,6 +312,20 @@ export class DesktopShell {
   private liveWindow(): BrowserWindow | null {
     return this.window && !this.window.isDestroyed() ? this.window : null
   }
+}
+
+/**
+ * NEBULA_SERVER_URL / NEBULA_PROFILE, when the URL is one a profile may hold; otherwise none
+ * (the saved profiles, or local dev mode, run instead) and the log says why. A profile the
+ * contract refuses would make every snapshot invalid.
+ */
+function checkedOverrides(env: NodeJS.ProcessEnv, log: (line: string) => void): RunOverrides {
+  const overrides = overridesFromEnv(env)
+  if (!overrides.server) return overrides
+  const url = ServerUrlSchema.safeParse(overrides.server.url)
+  if (url.success) return overrides
+  log(`NEBULA_SERVER_URL ignored: ${url.error.issues[0]?.message ?? 'not a server address'}`)
+  return {}
 }
 
 /**
