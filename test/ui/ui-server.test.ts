@@ -124,6 +124,19 @@ describe('refusals', () => {
       expectRefusal(await get('/', { 'sec-fetch-site': site, cookie }), 403)
       expectRefusal(await get(asset, { 'sec-fetch-site': site, cookie }), 403)
     }
+    // Another site may navigate a whole tab to the page, but only ever gets the bootstrap page
+    // (no data), even when the browser sends the cookie along; a frame of it gets nothing.
+    const navigate = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }
+    for (const site of ['cross-site', 'same-site']) {
+      const page = await get('/', { ...navigate, 'sec-fetch-site': site, cookie })
+      expect(page.status).toBe(200)
+      expect(page.body).toBe(BOOTSTRAP_HTML)
+      expectRefusal(
+        await get('/', { ...navigate, 'sec-fetch-dest': 'iframe', 'sec-fetch-site': site, cookie }),
+        403
+      )
+      expectRefusal(await get(asset, { ...navigate, 'sec-fetch-site': site, cookie }), 403)
+    }
     // A person opening the link (none) and the page itself (same-origin) pass.
     expect((await get('/', { 'sec-fetch-site': 'none', cookie })).status).toBe(200)
     expect((await get(asset, { 'sec-fetch-site': 'same-origin', cookie })).status).toBe(200)

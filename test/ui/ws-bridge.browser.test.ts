@@ -1,10 +1,20 @@
 import type { Browser } from 'playwright'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { writeRedirectPage } from '@main/ui/open-browser'
 import { startUiServer } from '@main/ui/ui-server'
 import { EVENT_METHOD, InvokeChannel } from '@shared/bridge/channels'
 import { RENDERER_DIR, startDashboardServer } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
-import { chromiumSkipReason, launchChromium, waitForDashboard } from '../renderer/dashboard-page'
+import {
+  chromiumSkipReason,
+  launchChromium,
+  waitForDashboard,
+  waitForState
+} from '../renderer/dashboard-page'
 
 // The page side of the browser transport in Chromium: `window.nebula` has exactly the
 // contract's methods (as the preload's does), and when the `ui` server goes away the page says
@@ -75,6 +85,28 @@ it.skipIf(chromiumSkipReason !== null)(
       await again.close()
     }
     await page.close()
+  },
+  60_000
+)
+
+it.skipIf(chromiumSkipReason !== null)(
+  '`ui --open` works: its private redirect page (a file) leads the browser into the dashboard',
+  async () => {
+    const server = await startDashboardServer()
+    const dir = mkdtempSync(join(tmpdir(), 'nebula-open-'))
+    try {
+      const redirect = writeRedirectPage(server.url, dir)
+      const page = await browser.newPage()
+      await page.goto(pathToFileURL(redirect.path).href)
+      await waitForDashboard(page)
+      await waitForState(page, 'local', 'open')
+      expect(page.url()).toBe(`${server.origin}/`)
+      redirect.remove()
+      await page.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      await server.dispose()
+    }
   },
   60_000
 )

@@ -18,28 +18,36 @@ export function openerCommand(platform: NodeJS.Platform, target: string): [strin
   return ['xdg-open', [target]]
 }
 
+/** Writes the private page that redirects to `urlWithKey`; answers its path and its removal. */
+export function writeRedirectPage(
+  urlWithKey: string,
+  privateDir: string
+): { path: string; remove: () => void } {
+  const path = join(privateDir, `ui-open-${process.pid}.html`)
+  const escaped = urlWithKey.replace(/&/g, '&amp;').replace(/"/g, '&quot;')
+  writeFileSync(
+    path,
+    `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${escaped}"><title>Nebula Desktop</title>\n`,
+    { mode: 0o600 }
+  )
+  return { path, remove: () => rmSync(path, { force: true }) }
+}
+
 /** Opens `urlWithKey` in the default browser; resolves to an error message, or undefined. */
 export function openBrowser(
   urlWithKey: string,
   privateDir: string,
   platform: NodeJS.Platform = process.platform
 ): Promise<string | undefined> {
-  const page = join(privateDir, `ui-open-${process.pid}.html`)
-  const escaped = urlWithKey.replace(/&/g, '&amp;').replace(/"/g, '&quot;')
-  writeFileSync(
-    page,
-    `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${escaped}"><title>Nebula Desktop</title>\n`,
-    { mode: 0o600 }
-  )
-  const remove = (): void => rmSync(page, { force: true })
-  const timer = setTimeout(remove, REDIRECT_LIFETIME_MS)
+  const page = writeRedirectPage(urlWithKey, privateDir)
+  const timer = setTimeout(page.remove, REDIRECT_LIFETIME_MS)
   timer.unref()
-  process.once('exit', remove)
-  const [command, args] = openerCommand(platform, pathToFileURL(page).href)
+  process.once('exit', page.remove)
+  const [command, args] = openerCommand(platform, pathToFileURL(page.path).href)
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'ignore', detached: true })
     child.once('error', (error: NodeJS.ErrnoException) => {
-      remove()
+      page.remove()
       resolve(
         error.code === 'ENOENT'
           ? `could not open a browser (${command} is not installed); open the link above yourself`

@@ -8,7 +8,8 @@ import { KEY_HEADER } from '@shared/bridge/ws-protocol'
 // browser on the machine, so each request passes, in order:
 //  1. Host: the address served (a DNS-rebinding page has its own name in Host) → else 421;
 //  2. the requesting page: an `Origin` other than our own, or a `Sec-Fetch-Site` other than
-//     same-origin / none (a person typing or clicking the printed link) → else 403;
+//     same-origin / none (a person typing or clicking the printed link) → else 403; the one
+//     exception is a top-level navigation to the page, which gets the bootstrap page only;
 //  3. the session: a cookie minted by exchanging the per-run key → else 401.
 // Refusals carry no body and no detail.
 
@@ -73,19 +74,31 @@ export class UiGuard {
     return `http://${request.headers.host ?? ''}`
   }
 
-  /** Step 2: the request does not come from another page. `requireOrigin` for the WebSocket. */
-  checkCaller(request: IncomingMessage, requireOrigin: boolean): boolean {
-    const origin = request.headers.origin
-    if (origin !== undefined && origin !== this.originOf(request)) return false
-    if (requireOrigin && origin === undefined) return false
+  /** True unless the browser says another page or site started this request. */
+  fromOwnPage(request: IncomingMessage): boolean {
     const site = request.headers['sec-fetch-site']
     return site === undefined || site === 'same-origin' || site === 'none'
   }
 
+  /**
+   * Step 2: the request does not come from another page. `requireOrigin` for the WebSocket.
+   * `pageNavigation`: a top-level navigation to the page itself is let through from anywhere
+   * (e.g. `ui --open`'s local redirect file): the caller must answer it with the bootstrap
+   * page only, as if there were no session (see `fromOwnPage`).
+   */
+  checkCaller(request: IncomingMessage, requireOrigin: boolean, pageNavigation = false): boolean {
+    const origin = request.headers.origin
+    if (origin !== undefined && origin !== this.originOf(request)) return false
+    if (requireOrigin && origin === undefined) return false
+    return pageNavigation || this.fromOwnPage(request)
+  }
+
   /** Steps 1 and 2. */
-  checkRequest(request: IncomingMessage, requireOrigin = false): Verdict {
+  checkRequest(request: IncomingMessage, requireOrigin = false, pageNavigation = false): Verdict {
     if (!this.checkHost(request)) return { ok: false, status: 421 }
-    if (!this.checkCaller(request, requireOrigin)) return { ok: false, status: 403 }
+    if (!this.checkCaller(request, requireOrigin, pageNavigation)) {
+      return { ok: false, status: 403 }
+    }
     return { ok: true }
   }
 

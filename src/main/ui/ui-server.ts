@@ -186,10 +186,12 @@ async function handleRequest(
   guard: UiGuard,
   rendererDir: string
 ): Promise<void> {
-  const verdict = guard.checkRequest(request)
-  if (!verdict.ok) return refuse(response, verdict.status)
   const pathname = new URL(request.url ?? '/', 'http://x').pathname
   const method = request.method ?? 'GET'
+  const isPage = pathname === '/' || pathname === '/index.html'
+  const pageNavigation = isPage && method === 'GET' && isTopLevelNavigation(request)
+  const verdict = guard.checkRequest(request, false, pageNavigation)
+  if (!verdict.ok) return refuse(response, verdict.status)
   if (pathname === UiPath.session) {
     if (method === 'POST') {
       // The page's own fetch always says where it comes from; nothing else may exchange keys.
@@ -202,8 +204,8 @@ async function handleRequest(
     if (method === 'GET') return refuse(response, guard.hasSession(request) ? 204 : 401)
     return refuse(response, 405)
   }
-  const isPage = pathname === '/' || pathname === '/index.html'
-  if (!guard.hasSession(request)) {
+  // Another site's navigation never sees the dashboard itself, session or not.
+  if (!guard.hasSession(request) || !guard.fromOwnPage(request)) {
     if (isPage && method === 'GET') {
       // The one answer without a session: the bootstrap page, which holds no data. It is a 200
       // so a browser does not log an error for the page the person opened.
@@ -230,6 +232,14 @@ async function handleRequest(
       : {})
   })
   response.end(method === 'HEAD' ? undefined : file.body)
+}
+
+/** A top-level document navigation (the browser says so; frames and fetches are not). */
+function isTopLevelNavigation(request: IncomingMessage): boolean {
+  return (
+    request.headers['sec-fetch-mode'] === 'navigate' &&
+    request.headers['sec-fetch-dest'] === 'document'
+  )
 }
 
 /** A bodiless answer: refusals say nothing beyond their status. */
