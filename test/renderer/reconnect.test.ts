@@ -84,10 +84,30 @@ describe.skipIf(chromiumSkipReason !== null)('a server that goes away', () => {
     await server!.stop()
     await waitForState(page, 'prod', 'reconnecting')
     const countdown = profileStatus(page, 'prod').getByTestId('retry-countdown')
-    // A live countdown: it ticks down by itself between state changes.
-    const first = await countdown.textContent()
-    expect(first).toMatch(/^attempt \d+ · retry in [1-3] s$/)
-    await expect.poll(() => countdown.textContent(), { timeout: 5_000 }).not.toBe(first)
+    // A live countdown: within one attempt it ticks down by itself, between state changes.
+    expect(await countdown.textContent()).toMatch(/^attempt \d+ · retry in [1-3] s$/)
+    await countdown.evaluate((el) => {
+      const { MutationObserver } = globalThis as unknown as BrowserGlobals
+      const seen: string[] = [el.textContent ?? '']
+      ;(globalThis as unknown as BrowserGlobals).__progress = seen
+      new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, {
+        subtree: true,
+        childList: true,
+        characterData: true
+      })
+    })
+    const ticked = async () => {
+      const seen = await page.evaluate(() => (globalThis as unknown as BrowserGlobals).__progress)
+      const parsed = seen.map((text) => /^attempt (\d+) · retry in (\d) s$/.exec(text))
+      return parsed.some(
+        (now, i) =>
+          i > 0 &&
+          now &&
+          parsed[i - 1]?.[1] === now[1] &&
+          Number(now[2]) < Number(parsed[i - 1]![2])
+      )
+    }
+    await expect.poll(ticked, { timeout: 5_000 }).toBe(true)
     expect(await page.getByTestId('connection-label').textContent()).toBe('Reconnecting')
 
     // Executions go on while the server is away (the engine outlives the gateway); the core
