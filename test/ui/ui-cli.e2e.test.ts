@@ -212,7 +212,7 @@ describe.skipIf(skipReason !== null)('nebula-desktop ui end to end', () => {
       { cwd: ROOT, env: KEYCHAIN_ENV }
     )
     const refused = await second.waitForExit(20_000)
-    expect(refused.code).toBe(6)
+    expect(refused.code, second.stderr).toBe(6)
     expect(second.stderr).toContain(`pid ${ui.child.child.pid}`)
     expect(second.stderr).toContain(ui.base)
     expect(second.output).not.toContain(ui.key)

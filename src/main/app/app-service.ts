@@ -162,14 +162,20 @@ export class AppService {
   /** Loads the settings and starts every enabled profile's session (and local dev mode). */
   static async start(options: AppServiceOptions): Promise<AppService> {
     const service = new AppService(options)
-    await Promise.all(
-      service.effective().profiles.map((p) =>
-        service.refreshToken(p.id).catch((error: unknown) => {
-          service.log(`token status of ${p.id}: ${describeError(error)}`)
-        })
+    try {
+      await Promise.all(
+        service.effective().profiles.map((p) =>
+          service.refreshToken(p.id).catch((error: unknown) => {
+            service.log(`token status of ${p.id}: ${describeError(error)}`)
+          })
+        )
       )
-    )
-    await service.settingsChanged()
+      await service.settingsChanged()
+    } catch (error) {
+      // Whatever started before the failure is stopped again.
+      await service.dispose()
+      throw error
+    }
     return service
   }
 
