@@ -3,7 +3,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RemoteHostRefusedError, startUiServer } from '@main/ui/ui-server'
 import { BOOTSTRAP_HTML } from '@main/ui/bootstrap-page'
-import { BROWSER_CSP_HEADER } from '@shared/content-security-policy'
+import {
+  BROWSER_CSP_HEADER,
+  ELECTRON_CSP_HEADER,
+  RENDERER_CSP_META
+} from '@shared/content-security-policy'
 import { RENDERER_DIR, startDashboardServer } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
 import { waitUntil } from '../helpers/wait'
@@ -169,6 +173,21 @@ describe('refusals', () => {
     await expect(
       startUiServer({ bridge: dash.app.host, rendererDir: RENDERER_DIR, host: '0.0.0.0' })
     ).rejects.toThrow(RemoteHostRefusedError)
+  })
+})
+
+describe('the content security policy', () => {
+  it("the built page's meta is RENDERER_CSP_META; only the browser header lets it connect home", () => {
+    const html = readFileSync(join(RENDERER_DIR, 'index.html'), 'utf8')
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
+    expect(meta).toBe(RENDERER_CSP_META)
+    expect(RENDERER_CSP_META).toContain("connect-src 'self'")
+    expect(BROWSER_CSP_HEADER).toContain("connect-src 'self'")
+    expect(ELECTRON_CSP_HEADER).toContain("connect-src 'none'")
+    for (const header of [BROWSER_CSP_HEADER, ELECTRON_CSP_HEADER]) {
+      expect(header).toContain("frame-ancestors 'none'")
+      expect(header).not.toContain('unsafe')
+    }
   })
 })
 
