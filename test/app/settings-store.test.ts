@@ -223,6 +223,20 @@ describe('run overrides', () => {
     expect(saved.profiles[0]!.server_url).toBe('https://old.example.com')
   })
 
+  it('ignores a NEBULA_SERVER_URL no profile could hold, saying why', () => {
+    const reasons: string[] = []
+    expect(
+      overridesFromEnv({ NEBULA_SERVER_URL: 'ftp://x.example' }, (r) => reasons.push(r))
+    ).toEqual({})
+    expect(reasons).toEqual(['NEBULA_SERVER_URL ignored: enter an http(s):// or ws(s):// address'])
+    const named = overridesFromEnv(
+      { NEBULA_SERVER_URL: 'https://x.example', NEBULA_PROFILE: 'bad id' },
+      (r) => reasons.push(r)
+    )
+    expect(named.server?.profile).toBe('default')
+    expect(reasons[1]).toMatch(/NEBULA_PROFILE/)
+  })
+
   it('without NEBULA_SERVER_URL there is no override, and --local forces local dev mode', () => {
     expect(overridesFromEnv({ NEBULA_PROFILE: 'prod' })).toEqual({})
     const off = { ...defaultSettings(), local_dev_mode: false }

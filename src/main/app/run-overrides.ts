@@ -1,5 +1,5 @@
 import { DEFAULT_PROFILE } from '@main/core/token-vault'
-import { PROFILE_ID_PATTERN } from '@shared/settings'
+import { PROFILE_ID_PATTERN, ServerUrlSchema } from '@shared/settings'
 import type { AppSettings } from '@shared/settings'
 
 // Settings for this run only, never saved: `NEBULA_SERVER_URL` / `NEBULA_PROFILE` (the app and
@@ -13,13 +13,28 @@ export interface RunOverrides {
   localDevMode?: boolean
 }
 
-/** The overrides the environment asks for (`NEBULA_SERVER_URL`, `NEBULA_PROFILE`). */
-export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): RunOverrides {
+/**
+ * The overrides the environment asks for (`NEBULA_SERVER_URL`, `NEBULA_PROFILE`). A URL no
+ * profile could hold is ignored (`onIgnored` says why): saved profiles or local dev mode run.
+ */
+export function overridesFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  onIgnored: (reason: string) => void = () => {}
+): RunOverrides {
   const url = env.NEBULA_SERVER_URL?.trim()
   if (!url) return {}
+  const checked = ServerUrlSchema.safeParse(url)
+  if (!checked.success) {
+    onIgnored(
+      `NEBULA_SERVER_URL ignored: ${checked.error.issues[0]?.message ?? 'not a server address'}`
+    )
+    return {}
+  }
   const named = env.NEBULA_PROFILE?.trim()
   const profile = named && PROFILE_ID_PATTERN.test(named) ? named : DEFAULT_PROFILE
-  return { server: { url, profile } }
+  if (named && profile !== named)
+    onIgnored(`NEBULA_PROFILE is not a valid profile id; using "${profile}"`)
+  return { server: { url: checked.data, profile } }
 }
 
 /**

@@ -97,7 +97,7 @@ async function serve(
         platform: process.platform,
         transport: 'browser'
       },
-      overrides: hasRunFlags ? args.overrides : overridesFromEnv(),
+      overrides: hasRunFlags ? args.overrides : overridesFromEnv(process.env, diag),
       startLocal: localGatewayFactory({
         ...(args.failureRate !== undefined ? { failureRate: args.failureRate } : {}),
         ...(args.seed !== undefined ? { seed: args.seed } : {})
