@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright'
 import type { Gateway } from '@gateway'
 import { TokenVault } from '@main/core/token-vault'
@@ -9,6 +10,12 @@ import type { DashboardPage } from './dashboard-page'
 // A dashboard with something on every view, for the accessibility scan, the keyboard walk and
 // the screenshots: local dev mode plus a second server profile ("Production"), each with
 // finished, failed and running executions.
+
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+).version
 
 export interface Populated {
   dash: DashboardServer
@@ -27,7 +34,16 @@ export async function startPopulated(): Promise<Populated> {
     localDevMode: true,
     profiles: [{ id: 'prod', name: 'Production', server_url: production.url }],
     vault,
-    gateway: { actionDelayMs: [300, 600] }
+    gateway: { actionDelayMs: [300, 600] },
+    // The real version in the status bar (these pages become the README's screenshots).
+    service: {
+      info: {
+        name: 'Nebula Desktop',
+        version: PACKAGE_VERSION,
+        platform: 'linux',
+        transport: 'browser'
+      }
+    }
   })
   const local = (await waitForLocal(dash)).engine
   const remote = production.engine

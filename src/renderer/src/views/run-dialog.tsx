@@ -6,7 +6,7 @@ import { formatJson, parseJsonInput } from '@renderer/lib/json-input'
 import { useCommand } from '@renderer/lib/use-command'
 import { navigate } from '@renderer/lib/use-route'
 import { useBridge, useDashboard } from '@renderer/store/use-dashboard'
-import { workflowLabel } from '@renderer/store/selectors'
+import { useManyProfiles, useProfileNames, workflowLabel } from '@renderer/store/selectors'
 
 /**
  * "Run" for one workflow: a JSON input editor that refuses text that is not JSON right there,
@@ -40,6 +40,8 @@ export function RunDialog({
   const command = useCommand()
   const errorId = useId()
   const name = workflow ? workflow.name || workflow.id : target.workflow_id
+  const names = useProfileNames()
+  const many = useManyProfiles()
 
   useEffect(() => {
     const el = dialog.current
@@ -96,6 +98,12 @@ export function RunDialog({
           {workflow
             ? workflowLabel({ workflow_name: workflow.name, workflow_id: workflow.id })
             : name}
+          {many && (
+            <span className="dialog__profile">
+              {' '}
+              on {names.get(target.profile_id) ?? target.profile_id}
+            </span>
+          )}
         </h2>
         {workflow?.description && <p className="muted">{workflow.description}</p>}
         <label className="field">
