@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -137,6 +138,26 @@ describe.skipIf(chromiumSkipReason !== null)('empty and error states', () => {
     await ui.open('#/executions')
     await page.getByTestId('executions-empty').waitFor()
     await ui.expectClean()
+  })
+
+  it('shows what main wants known (a settings file set aside) until dismissed', async () => {
+    const settingsDir = mkdtempSync(join(tmpdir(), 'nebula-dash-notice-'))
+    try {
+      writeFileSync(join(settingsDir, 'settings.json'), '{ "version": 1, "profiles": [ oops')
+      dash = await startDashboardServer({ settingsDir })
+      ui = await openDashboard(browser, dash)
+      const notice = ui.page.getByTestId('notice').first()
+      await notice.waitFor()
+      expect(await notice.textContent()).toMatch(/settings/i)
+      await notice.getByRole('button', { name: 'Dismiss' }).click()
+      await ui.page.getByTestId('notice').waitFor({ state: 'detached' })
+      await ui.expectClean()
+    } finally {
+      await ui?.close()
+      await dash?.dispose()
+      ui = dash = undefined
+      rmSync(settingsDir, { recursive: true, force: true })
+    }
   })
 
   it('says it is not connected when opened without the app behind it', async () => {
