@@ -1,7 +1,13 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Browser } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumSkipReason, launchChromium, openDashboard, screenshot } from './dashboard-page'
+import {
+  chromiumSkipReason,
+  patientPolls,
+  launchChromium,
+  openDashboard,
+  screenshot
+} from './dashboard-page'
 import type { BrowserGlobals } from './browser-globals'
 import { mainViews, startPopulated } from './tour'
 import type { Populated } from './tour'
@@ -17,6 +23,7 @@ describe.skipIf(chromiumSkipReason !== null)('accessibility of every view', () =
   let world: Populated
 
   beforeAll(async () => {
+    patientPolls()
     browser = await launchChromium()
     world = await startPopulated()
   }, 60_000)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright'
-import { expect } from 'vitest'
+import { expect, vi } from 'vitest'
 import type { DashboardServer } from '../fixtures/app'
 import type { BrowserGlobals } from './browser-globals'
 
@@ -23,6 +23,14 @@ export const chromiumSkipReason: string | null = existsSync(CHROMIUM)
 export const SCREENSHOT_DIR = fileURLToPath(
   new URL('../../test-results/screenshots/', import.meta.url)
 )
+
+/**
+ * `expect.poll` waits up to 10 s in these specs (default 1 s): everything polled is pushed by the
+ * real core within milliseconds, but the whole suite shares two cores with Chromium.
+ */
+export function patientPolls(): void {
+  vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } })
+}
 
 /** Launches Debian's Chromium the way every renderer spec does. */
 export function launchChromium(): Promise<Browser> {

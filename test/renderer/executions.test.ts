@@ -7,6 +7,7 @@ import type { DashboardServer } from '../fixtures/app'
 import { startCoreGateway } from '../core/support'
 import {
   chromiumSkipReason,
+  patientPolls,
   launchChromium,
   openDashboard,
   rowIds,
@@ -37,6 +38,7 @@ describe.skipIf(chromiumSkipReason !== null)('the executions table', () => {
   let ui: DashboardPage | undefined
 
   beforeAll(async () => {
+    patientPolls()
     browser = await launchChromium()
   })
   afterAll(async () => {

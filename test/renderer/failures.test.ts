@@ -2,7 +2,13 @@ import type { Browser } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDashboardServer } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
-import { chromiumSkipReason, launchChromium, openDashboard, waitForState } from './dashboard-page'
+import {
+  chromiumSkipReason,
+  patientPolls,
+  launchChromium,
+  openDashboard,
+  waitForState
+} from './dashboard-page'
 import type { BrowserGlobals } from './browser-globals'
 import type { DashboardPage } from './dashboard-page'
 
@@ -18,6 +24,7 @@ describe.skipIf(chromiumSkipReason !== null)('the failure feed', () => {
   let ui: DashboardPage | undefined
 
   beforeAll(async () => {
+    patientPolls()
     browser = await launchChromium()
   })
   afterAll(async () => {

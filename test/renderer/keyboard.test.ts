@@ -3,7 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDashboardServer } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
 import type { BrowserGlobals } from './browser-globals'
-import { chromiumSkipReason, launchChromium, openDashboard, waitForState } from './dashboard-page'
+import {
+  chromiumSkipReason,
+  patientPolls,
+  launchChromium,
+  openDashboard,
+  waitForState
+} from './dashboard-page'
 import type { DashboardPage } from './dashboard-page'
 
 // Every view reached and used with the keyboard alone, in Chromium against the real core and
@@ -70,6 +76,7 @@ describe.skipIf(chromiumSkipReason !== null)('keyboard-only use', () => {
   let ui: DashboardPage | undefined
 
   beforeAll(async () => {
+    patientPolls()
     browser = await launchChromium()
   })
   afterAll(async () => {

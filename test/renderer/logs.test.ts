@@ -2,7 +2,13 @@ import type { Browser } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDashboardServer } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
-import { chromiumSkipReason, launchChromium, openDashboard, waitForState } from './dashboard-page'
+import {
+  chromiumSkipReason,
+  patientPolls,
+  launchChromium,
+  openDashboard,
+  waitForState
+} from './dashboard-page'
 import type { DashboardPage } from './dashboard-page'
 
 // An execution's live logs in Chromium, from the real gateway through the real core: level
@@ -23,6 +29,7 @@ describe.skipIf(chromiumSkipReason !== null)('execution logs', () => {
   let ui: DashboardPage | undefined
 
   beforeAll(async () => {
+    patientPolls()
     browser = await launchChromium()
   })
   afterAll(async () => {

@@ -7,6 +7,7 @@ import type { DashboardServer } from '../fixtures/app'
 import { RestartableGateway, startOnPort } from '../core/support'
 import {
   chromiumSkipReason,
+  patientPolls,
   launchChromium,
   openDashboard,
   profileStatus,
@@ -41,6 +42,7 @@ describe.skipIf(chromiumSkipReason !== null)('a server that goes away', () => {
   let ui: DashboardPage | undefined
 
   beforeAll(async () => {
+    patientPolls()
     browser = await launchChromium()
   })
   afterAll(async () => {

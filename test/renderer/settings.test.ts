@@ -8,6 +8,7 @@ import { freePort } from '../core/support'
 import type { DashboardServer } from '../fixtures/app'
 import {
   chromiumSkipReason,
+  patientPolls,
   launchChromium,
   openDashboard,
   waitForDashboard
@@ -27,6 +28,7 @@ describe.skipIf(chromiumSkipReason !== null)('settings', () => {
   let ui: DashboardPage | undefined
 
   beforeAll(async () => {
+    patientPolls()
     browser = await launchChromium()
   })
   afterAll(async () => {

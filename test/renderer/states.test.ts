@@ -17,6 +17,7 @@ import type { DashboardServer } from '../fixtures/app'
 import { freePort } from '../core/support'
 import {
   chromiumSkipReason,
+  patientPolls,
   launchChromium,
   openDashboard,
   profileStatus,
@@ -47,6 +48,7 @@ describe.skipIf(chromiumSkipReason !== null)('empty and error states', () => {
   let ui: DashboardPage | undefined
 
   beforeAll(async () => {
+    patientPolls()
     browser = await launchChromium()
   })
   afterAll(async () => {
