@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
+import { AnswerCorrelator } from '@main/core/answer-correlator'
 import { CommandError, CommandQueue } from '@main/core/command-queue'
 import { NebulaConnection } from '@main/core/connection'
 import { WS_PATH } from '@shared/protocol'
@@ -27,13 +28,13 @@ afterEach(async () => {
 describe('command queue', () => {
   it('holds executeWorkflow while disconnected and runs it once connected', async () => {
     const engine = createTestEngine()
-    cleanup.push(() => engine.stop())
+    cleanup.push(() => engine.dispose())
     const port = await freePort()
     const token = await signHmac(freshClaims('queue-user'), CORE_TEST_SECRET)
     const { session, rec } = startSession(
       testSessionOptions(`http://127.0.0.1:${port}`, () => token)
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     const pending = session.executeWorkflow('wf_order_processing', { order: 42 })
     await rec.waitForCount('reconnecting', 2)
     expect(engine.listExecutions()).toEqual([])
@@ -53,14 +54,12 @@ describe('command queue', () => {
     const connection = new NebulaConnection({
       server: `http://127.0.0.1:${port}`,
       getToken: () => token,
-      backoff: { baseMs: 10, capMs: 50, maxFastAttempts: 1_000 }
+      backoff: { baseMs: 10, capMs: 50, maxFastAttempts: 1_000 },
+      onInvalidTransition: 'throw'
     })
     const queue = new CommandQueue(connection, { timeoutMs: 300, maxPending: 2 })
-    connection.on('message', (m) => queue.handle(m))
-    connection.on('state', (s) => {
-      if (s.state !== 'open') queue.disconnected()
-    })
-    cleanup.push(() => connection.close())
+    connection.on('dropped', () => queue.disconnected())
+    cleanup.push(() => connection.dispose())
     connection.start()
 
     const first = queue.executeWorkflow('wf_order_processing').catch((e: unknown) => e)
@@ -80,13 +79,18 @@ describe('command queue', () => {
 
     // The server appears: the expired commands are gone, only a new one runs.
     const engine = createTestEngine()
-    cleanup.push(() => engine.stop())
+    cleanup.push(() => engine.dispose())
     const gateway = await startOnPort(engine, port)
     cleanup.push(() => gateway.close())
     connection.nudge()
-    await waitUntil(() => connection.state.state === 'open', { what: 'open' })
+    await waitUntil(() => connection.state.state === 'syncing', { what: 'the socket open' })
     const fresh = new CommandQueue(connection, { timeoutMs: 5_000 })
-    connection.on('message', (m) => fresh.handle(m))
+    const correlator = new AnswerCorrelator()
+    connection.on('sent', (m) => correlator.sent(m))
+    connection.on('message', (m) => {
+      const answer = correlator.match(m)
+      if (answer?.request.kind === 'execute_workflow') fresh.answer(answer.request, m)
+    })
     const execution = await fresh.executeWorkflow('wf_partner_sync')
     expect(engine.listExecutions().map((e) => e.id)).toEqual([execution.id])
   })
@@ -115,7 +119,7 @@ describe('command queue', () => {
         follow: [{ resource: 'workflows', id: 'all' }]
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('syncing')
     const pending = session.executeWorkflow('wf_order_processing').catch((e: unknown) => e)
     await waitUntil(() => received.includes('execute_workflow'), { what: 'the command sent' })

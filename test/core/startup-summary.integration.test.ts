@@ -41,7 +41,7 @@ describe('startup summary from persisted state', () => {
       seed: 11,
       failureRate: 0
     })
-    cleanup.push(() => engine.stop())
+    cleanup.push(() => engine.dispose())
     const gateway = await startCoreGateway({ engine })
     cleanup.push(() => gateway.close())
     const token = await gateway.mintToken()
@@ -52,7 +52,7 @@ describe('startup summary from persisted state', () => {
       const started = startSession(
         testSessionOptions(gateway.url, () => token, { stateDir, profile: 'summary' })
       )
-      cleanup.push(() => started.session.close())
+      cleanup.push(() => started.session.dispose())
       await started.rec.waitForState('open')
       return started
     }
@@ -73,7 +73,7 @@ describe('startup summary from persisted state', () => {
         first.session.store.getExecution(newer) !== undefined,
       { what: 'a running execution, and a newer one seen' }
     )
-    first.session.close()
+    first.session.dispose()
     expect(readFileSync(statePath, 'utf8')).not.toContain(token)
 
     // While closed.
@@ -94,7 +94,7 @@ describe('startup summary from persisted state', () => {
     expect(summary.kind).toBe('startup_summary')
     expect(summary.count).toBe(4)
     expect([...summary.execution_ids].sort()).toEqual([...expected].sort())
-    second.session.close()
+    second.session.dispose()
 
     // Run 3: exactly one missed failure.
     const lone = start(engine, 'wf_partner_sync', 'fail')
@@ -104,7 +104,7 @@ describe('startup summary from persisted state', () => {
     expect(third.rec.notifications.map((n) => [n.kind, n.count, n.execution_ids])).toEqual([
       ['startup_summary', 1, [lone]]
     ])
-    third.session.close()
+    third.session.dispose()
 
     // Run 4: a corrupt state file is moved aside, the run starts fresh (old failures are
     // history again, so nothing is alerted for them) and new failures are still alerted.
@@ -120,7 +120,7 @@ describe('startup summary from persisted state', () => {
     const fresh = start(engine, 'wf_nightly_etl', 'fail')
     await waitUntil(() => fourth.rec.alertsFor(fresh).length === 1, { what: 'alert after reset' })
     expect(fourth.rec.notifications.map((n) => n.kind)).toEqual(['failure'])
-    fourth.session.close()
+    fourth.session.dispose()
     expect(existsSync(statePath)).toBe(true)
     expect(JSON.parse(readFileSync(statePath, 'utf8')).alerted_ids).toContain(fresh)
     // All runs together: every failure since run 1 began alerted exactly once; history never.

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { isTerminalStatus } from '@shared/protocol'
 import type { Execution } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
-import { DEMO_WORKFLOWS, createTestEngine, startExecution, waitForTerminal } from './fixtures'
+import { createTestEngine } from '../fixtures/gateway'
+import { DEMO_WORKFLOWS, startExecution, waitForTerminal } from './fixtures'
 import type { Engine } from './fixtures'
 
 // The simulated engine through its public API only: demo workflows, determinism under a seed,
@@ -17,7 +18,7 @@ function engine(options: Parameters<typeof createTestEngine>[0] = {}): Engine {
 }
 
 afterEach(() => {
-  for (const e of engines.splice(0)) e.stop()
+  for (const e of engines.splice(0)) e.dispose()
 })
 
 /** Runs `count` executions one after another and returns their final states. */
@@ -189,7 +190,7 @@ describe('outcomes', () => {
     let events = 0
     e.on('execution', () => events++)
     const id = startExecution(e, 'wf_order_processing')
-    e.stop()
+    e.dispose()
     const before = events
     // Long enough for several actions to have run had the timers survived.
     await new Promise((resolve) => setTimeout(resolve, 200))

@@ -1,5 +1,4 @@
-import { createEngine, startGateway } from '@gateway'
-import type { Gateway, GatewayOptions } from '@gateway'
+import type { Gateway } from '@gateway'
 import { isTerminalStatus } from '@shared/protocol'
 import type { Execution } from '@shared/protocol'
 import { api } from '../helpers/http'
@@ -8,10 +7,7 @@ import { waitUntil } from '../helpers/wait'
 import { ofType, openClient, withToken } from '../helpers/ws-client'
 import type { TestClient } from '../helpers/ws-client'
 
-// Shared set-up for the gateway integration tests: a real gateway on an ephemeral port.
-
-/** The HS256 secret every test gateway uses, so tests can craft their own tokens. */
-export const TEST_SECRET = 'nebula-gateway-test-secret-0123456789abcdef'
+// Helpers for the gateway integration tests; gateways themselves start in test/fixtures/gateway.ts.
 
 /** The engine type, as the gateway exposes it. */
 export type Engine = Gateway['engine']
@@ -23,28 +19,6 @@ export const DEMO_WORKFLOWS = {
   wf_user_onboarding: ['Create Account', 'Send Welcome Email', 'Provision Workspace'],
   wf_partner_sync: ['Fetch Partner Feed', 'Map Records', 'Push Updates']
 } as const
-
-/**
- * Starts a gateway for tests: ephemeral port, no background executions, fast actions, a fixed
- * seed and secret. The rate limit is raised far above what a test file sends, so only the
- * rate-limit tests (which pass their own) ever hit it.
- */
-export function startTestGateway(options: GatewayOptions = {}): Promise<Gateway> {
-  return startGateway({
-    port: 0,
-    autoRun: false,
-    actionDelayMs: [5, 20],
-    seed: 1234,
-    secret: TEST_SECRET,
-    rateLimit: { maxMessages: 100_000, windowMs: 60_000 },
-    ...options
-  })
-}
-
-/** Creates a stand-alone engine with test-friendly defaults (caller must `stop()` it). */
-export function createTestEngine(options: Parameters<typeof createEngine>[0] = {}): Engine {
-  return createEngine({ autoRun: false, actionDelayMs: [1, 4], ...options })
-}
 
 /** Opens a `?token=` connection for `sub` and waits for `authenticated`. */
 export async function connect(

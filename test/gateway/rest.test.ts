@@ -18,20 +18,19 @@ import type { ApiResponse } from '../helpers/http'
 import { freshClaims, nowSeconds, signHmac, unsignedToken, withBadSignature } from '../helpers/jwt'
 import { waitUntil } from '../helpers/wait'
 import { closeAllClients, ofType } from '../helpers/ws-client'
+import { TEST_SECRET, startTestGateway } from '../fixtures/gateway'
 import {
   DEMO_WORKFLOWS,
-  TEST_SECRET,
   connect,
   rest,
   startExecution,
-  startTestGateway,
   subscribe,
   waitForTerminal
 } from './fixtures'
 
 // Every REST endpoint under /api/v1, with its success and error paths.
 
-/** The gateway's dev account (documented in `nebula-desktop gateway --help`). */
+/** The gateway's dev account (`nebula-desktop gateway --dev-login`). */
 const DEV_LOGIN = { username: 'dev', password: 'dev' }
 
 let gateway: Gateway
@@ -61,18 +60,26 @@ function expectError(
   return body.error
 }
 
-describe('auth', () => {
+describe('POST /auth/login on a gateway started with devLogin', () => {
+  let loginGateway: Gateway
+  beforeAll(async () => {
+    loginGateway = await startTestGateway({ devLogin: true })
+  })
+  afterAll(async () => {
+    await loginGateway.close()
+  })
+
   it('POST /auth/login with the dev user returns a working bearer token', async () => {
-    const response = await rest(gateway, '/auth/login', { method: 'POST', body: DEV_LOGIN })
+    const response = await rest(loginGateway, '/auth/login', { method: 'POST', body: DEV_LOGIN })
     expect(response.status).toBe(200)
     const login = LoginResponseSchema.parse(response.body)
     expect(login.token_type.toLowerCase()).toBe('bearer')
     expect(login.expires_in).toBeGreaterThan(0)
-    expect((await rest(gateway, '/workflows', { token: login.access_token })).status).toBe(200)
+    expect((await rest(loginGateway, '/workflows', { token: login.access_token })).status).toBe(200)
   })
 
   it('POST /auth/login with a wrong password is 401 and never echoes the password', async () => {
-    const response = await rest(gateway, '/auth/login', {
+    const response = await rest(loginGateway, '/auth/login', {
       method: 'POST',
       body: { username: 'dev', password: 'wrong-password-xyz' }
     })
@@ -82,17 +89,19 @@ describe('auth', () => {
 
   it('POST /auth/login with a malformed body is 422', async () => {
     expectError(
-      await rest(gateway, '/auth/login', { method: 'POST', body: { username: 'dev' } }),
+      await rest(loginGateway, '/auth/login', { method: 'POST', body: { username: 'dev' } }),
       422,
       ErrorCode.ValidationError
     )
     expectError(
-      await rest(gateway, '/auth/login', { method: 'POST', rawBody: '{nope' }),
+      await rest(loginGateway, '/auth/login', { method: 'POST', rawBody: '{nope' }),
       422,
       ErrorCode.ValidationError
     )
   })
+})
 
+describe('auth', () => {
   it.each([
     ['no Authorization header', async () => undefined],
     ['a garbage bearer', async () => 'garbage'],

@@ -155,7 +155,7 @@ describe('REST limits and failures', () => {
     expect(lines.some((l) => l.includes('disk on fire'))).toBe(true)
     expect(lines.join('\n')).not.toContain(token)
     expect((await call(g.url, '/health')).status).toBe(200)
-    real.stop()
+    real.dispose()
   })
 })
 

@@ -18,7 +18,7 @@ import {
   upgradeStatus,
   withToken
 } from '../helpers/ws-client'
-import { TEST_SECRET, startTestGateway } from './fixtures'
+import { TEST_SECRET, startTestGateway } from '../fixtures/gateway'
 
 // Both authentication methods, every way a token can be bad, and what happens before
 // authentication and when a token expires mid-session.

@@ -4,13 +4,12 @@ import { ALL_ID, CloseCode, ErrorCode, Resource, isTerminalStatus } from '@share
 import { delay, waitUntil } from '../helpers/wait'
 import { closeAllClients, ofType, openClient, withToken } from '../helpers/ws-client'
 import type { TestClient } from '../helpers/ws-client'
+import { createTestEngine, startTestGateway } from '../fixtures/gateway'
 import {
   connect,
-  createTestEngine,
   hasFinalUpdate,
   rest,
   startExecution,
-  startTestGateway,
   subscribe,
   waitForTerminal
 } from './fixtures'
@@ -136,7 +135,7 @@ describe('slow consumer', () => {
     const count = (e: { id: string }): void => {
       emitted.set(e.id, (emitted.get(e.id) ?? 0) + 1)
     }
-    gateway.engine.on('execution', count)
+    const stopCounting = gateway.engine.on('execution', count)
     try {
       for (let round = 0; round < 12 && gateway.stats().droppedUpdates === 0; round++) {
         const batch = Array.from({ length: 5 }, () => startExecution(gateway.engine, big.id, input))
@@ -148,7 +147,7 @@ describe('slow consumer', () => {
         )
       }
     } finally {
-      gateway.engine.off('execution', count)
+      stopCounting()
     }
     expect(gateway.stats().droppedUpdates, 'the paused client never backed up').toBeGreaterThan(0)
     return { ids, emitted }
@@ -243,7 +242,7 @@ describe('close()', () => {
       const final = await waitForTerminal(engine, id)
       await client.waitUntil(() => hasFinalUpdate(client, final), 5000, 'the final update')
     } finally {
-      engine.stop()
+      engine.dispose()
     }
   })
 })
