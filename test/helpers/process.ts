@@ -131,3 +131,56 @@ export async function killStartedProcesses(): Promise<void> {
   for (const p of all) p.kill('SIGKILL')
   await Promise.all(all.map((p) => p.exited))
 }
+
+export interface RunResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+export interface RunOptions {
+  /** Written to stdin, which is then closed. */
+  input?: string
+  /** Merged over process.env; undefined removes a variable. */
+  env?: Record<string, string | undefined>
+  timeoutMs?: number
+}
+
+/** Runs a command to completion with piped stdio; rejects (after SIGKILL) on timeout. */
+export function runToCompletion(
+  command: string,
+  args: string[],
+  options: RunOptions = {}
+): Promise<RunResult> {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries({ ...process.env, ...options.env })) {
+    if (value !== undefined) env[key] = value
+  }
+  const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stdin.on('error', () => {}) // the child may exit before reading everything
+  child.stdin.end(options.input ?? '')
+  const timeoutMs = options.timeoutMs ?? 30_000
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(
+        new Error(
+          `${command} ${args.join(' ')} did not exit within ${timeoutMs} ms; stderr: ${stderr}`
+        )
+      )
+    }, timeoutMs)
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolvePromise({ code, signal, stdout, stderr })
+    })
+  })
+}
