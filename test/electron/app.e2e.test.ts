@@ -7,9 +7,12 @@ import { _electron } from 'playwright'
 import type { ElectronApplication, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SessionState } from '@shared/bridge'
+import { skipAllIf } from '../helpers/skip'
 
 // The built app (out/main/index.js, via package.json "main") in a real Electron, driven by
-// Playwright. Runs where the Electron binary is installed; elsewhere it says why it skipped.
+// Playwright: `npm run test:e2e` (under xvfb-run where there is no display). Runs where the
+// Electron binary is installed; elsewhere every test skips with the reason, which the summary
+// line of test:e2e repeats.
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
@@ -27,16 +30,21 @@ function locateElectron(): { binary: string } | { reason: string } {
   try {
     packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
   } catch {
-    return { reason: 'the electron package is not installed' }
+    return { reason: 'the Electron binary is not installed here (no electron package)' }
   }
   const pathFile = join(packageDir, 'path.txt')
   if (!existsSync(pathFile)) {
-    return { reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt)' }
+    return {
+      reason:
+        'the Electron binary is not installed here (never downloaded: node_modules/electron/path.txt is missing)'
+    }
   }
   const relative = readFileSync(pathFile, 'utf8')
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
   const binary = override ? join(override, relative) : join(packageDir, 'dist', relative)
-  return existsSync(binary) ? { binary } : { reason: `the Electron binary is missing at ${binary}` }
+  return existsSync(binary)
+    ? { binary }
+    : { reason: `the Electron binary is not installed here (missing at ${binary})` }
 }
 
 function skipReasonFor(electron: ReturnType<typeof locateElectron>): string | null {
@@ -49,18 +57,19 @@ function skipReasonFor(electron: ReturnType<typeof locateElectron>): string | nu
 
 const electron = locateElectron()
 const skipReason = skipReasonFor(electron)
-if (skipReason) console.warn(`Electron end-to-end tests skipped: ${skipReason}`)
 
 /** Reads a global of the renderer's main world, whatever its type. */
 const typeOfGlobal = (page: Page, name: string) =>
   page.evaluate((n) => typeof (globalThis as Record<string, unknown>)[n], name)
 
-describe.skipIf(skipReason !== null)('Nebula Desktop in Electron', () => {
+describe('Nebula Desktop in Electron', () => {
+  skipAllIf(skipReason, 'Electron end-to-end tests')
   let app: ElectronApplication | undefined
   let page: Page
   let profileDir = ''
 
   beforeAll(async () => {
+    if (skipReason) return
     if (!existsSync(join(repoRoot, 'out', 'main', 'index.js'))) {
       throw new Error('out/main/index.js is missing: run `npm run build` first')
     }

@@ -13,6 +13,8 @@ export interface SpawnOptions {
   cwd?: string
   /** Merged over process.env; a key set to undefined is removed. */
   env?: Record<string, string | undefined>
+  /** Written to stdin, which is then closed (default: no stdin at all). */
+  input?: string | Buffer
 }
 
 /** A running child process with its stdout and stderr accumulated. */
@@ -118,7 +120,12 @@ export function spawnProcess(
   for (const [key, value] of Object.entries({ ...process.env, ...options.env })) {
     if (value !== undefined) env[key] = value
   }
-  const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const stdin = options.input === undefined ? 'ignore' : 'pipe'
+  const child = spawn(command, args, { cwd: options.cwd, env, stdio: [stdin, 'pipe', 'pipe'] })
+  if (options.input !== undefined) {
+    child.stdin!.on('error', () => {}) // it may stop reading early (a bounded reader)
+    child.stdin!.end(options.input)
+  }
   const spawned = new SpawnedProcess(child)
   started.add(spawned)
   return spawned
