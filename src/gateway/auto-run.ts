@@ -39,6 +39,11 @@ export class AutoRun {
     }
   }
 
+  /** True while the next background run is scheduled. */
+  get isScheduled(): boolean {
+    return this.timers.hasLive()
+  }
+
   /** Stops background runs for good. */
   dispose(): void {
     this.on = false

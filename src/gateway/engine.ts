@@ -64,6 +64,8 @@ export interface Engine {
   /** Subscribes to engine events; returns the disposer. Payloads must not be mutated. */
   on<K extends keyof EngineEvents>(event: K, fn: (payload: EngineEvents[K]) => void): Disposer
   setAutoRun(on: boolean): void
+  /** True while a timer is pending, i.e. while an event can still come without an API call. */
+  hasLiveResources(): boolean
   /** Stops every timer for good; no further events. Idempotent. */
   dispose(): void
 }
@@ -166,6 +168,10 @@ class SimulatedEngine implements Engine {
 
   setAutoRun(on: boolean): void {
     this.autoRun.set(on)
+  }
+
+  hasLiveResources(): boolean {
+    return this.runs.hasLiveTimers() || this.autoRun.isScheduled
   }
 
   dispose(): void {

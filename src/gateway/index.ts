@@ -95,6 +95,8 @@ export interface GatewayStats {
   slowConsumerDisconnects: number
   /** Connections terminated for missing a protocol-level pong. */
   heartbeatTerminations: number
+  /** Open sockets without ?token= still waiting to send `authenticate`. */
+  awaitingAuthentication: number
   /** Upgrades without ?token= refused (503) because too many were awaiting authentication. */
   pendingAuthRefusals: number
 }
@@ -147,7 +149,7 @@ function createWsServer(
     ...parts,
     dialect,
     shapes: wireShapes(options.foreignShapes ?? false),
-    rateLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, parts.clock.now),
+    rateLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, () => parts.clock.now()),
     authTimeoutMs: positive('authTimeoutMs', options.authTimeoutMs ?? 5000),
     maxPendingAuth: positive('maxPendingAuth', options.maxPendingAuth ?? 100),
     heartbeatIntervalMs: positive('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 30_000),
@@ -185,14 +187,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       engine,
       auth,
       shapes: wireShapes(options.foreignShapes ?? false),
-      loginLimiter: new RateLimiter(LOGIN_RATE_LIMIT, clock.now),
+      loginLimiter: new RateLimiter(LOGIN_RATE_LIMIT, () => clock.now()),
       devLogin: options.devLogin ?? false,
       version: GATEWAY_VERSION,
       startedAtMs: Date.now()
     }),
     auth,
     guard: new RequestGuard(host, () => (server.address() as AddressInfo).port),
-    restLimiter: new RateLimiter(options.restRateLimit ?? DEFAULT_REST_RATE_LIMIT, clock.now),
+    restLimiter: new RateLimiter(options.restRateLimit ?? DEFAULT_REST_RATE_LIMIT, () =>
+      clock.now()
+    ),
     onUpgrade: (req, socket, head) => ws.handleUpgrade(req, socket, head),
     log
   })
@@ -245,6 +249,7 @@ function statsOf(ws: WsServer): GatewayStats {
     droppedLogs: c.droppedLogs,
     slowConsumerDisconnects: c.slowConsumerDisconnects,
     heartbeatTerminations: c.heartbeatTerminations,
+    awaitingAuthentication: counts.awaitingAuthentication,
     pendingAuthRefusals: c.pendingAuthRefusals
   }
 }

@@ -175,6 +175,11 @@ export class RunSimulation {
     return active
   }
 
+  /** True while a run's timer is pending (something can still happen on its own). */
+  hasLiveTimers(): boolean {
+    return this.timers.hasLive()
+  }
+
   /** Stops every run's timer for good. */
   dispose(): void {
     this.timers.dispose()

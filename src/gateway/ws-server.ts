@@ -113,15 +113,25 @@ export class WsServer {
     this.owned.setInterval(() => this.beat(), opts.heartbeatIntervalMs).unref()
   }
 
-  /** Open connections, how many of them are authenticated, and their subscriptions. */
-  connectionCounts(): { connections: number; authenticated: number; subscriptions: number } {
+  /** Open connections, how many are authenticated or still awaiting it, and subscriptions. */
+  connectionCounts(): {
+    connections: number
+    authenticated: number
+    awaitingAuthentication: number
+    subscriptions: number
+  } {
     let authenticated = 0
     let subscriptions = 0
     for (const c of this.connections) {
       if (c.claims) authenticated++
       subscriptions += c.subscriptions.size
     }
-    return { connections: this.connections.size, authenticated, subscriptions }
+    return {
+      connections: this.connections.size,
+      authenticated,
+      awaitingAuthentication: this.handshake.pendingCount,
+      subscriptions
+    }
   }
 
   /** Handles an HTTP upgrade on the gateway's server (`server.on('upgrade', ...)`). */

@@ -185,17 +185,21 @@ describe('outcomes', () => {
     expect(e.listExecutions({ status: 'failed' })).toHaveLength(0)
   })
 
-  it('stop() ends all activity: no further events', async () => {
-    const e = engine({ actionDelayMs: [20, 40] })
-    let events = 0
-    e.on('execution', () => events++)
+  it('dispose() ends all activity: no timer is left to produce an event', () => {
+    const e = engine({ actionDelayMs: [20, 40], autoRun: true })
     const id = startExecution(e, 'wf_order_processing')
+    expect(e.hasLiveResources()).toBe(true)
     e.dispose()
-    const before = events
-    // Long enough for several actions to have run had the timers survived.
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    expect(events).toBe(before)
+    // Events come only from timers or API calls: with no timer left, nothing more can happen.
+    expect(e.hasLiveResources()).toBe(false)
     expect(isTerminalStatus(e.getExecution(id)?.status ?? 'running')).toBe(false)
+  })
+
+  it('has no live resources once every execution has finished and autoRun is off', async () => {
+    const e = engine()
+    const id = startExecution(e, 'wf_partner_sync')
+    await waitForTerminal(e, id)
+    expect(e.hasLiveResources()).toBe(false)
   })
 
   it('autoRun starts background executions on its own', async () => {

@@ -7,6 +7,7 @@ import type { Engine, Gateway } from '@gateway'
 import { runGatewayCli } from '@main/cli/gateway'
 import { OutboundQueue } from '@gateway/outbound-queue'
 import { RateLimiter } from '@gateway/rate-limiter'
+import { ManualClock } from '../fixtures/gateway'
 import {
   ApiErrorBodySchema,
   HealthSchema,
@@ -161,10 +162,11 @@ describe('REST limits and failures', () => {
 
 describe('WS token refresh', () => {
   it('a new token for the same user extends the session; another user is refused but the session stays', async () => {
-    const g = await startGateway({ port: 0, autoRun: false, secret: SECRET })
+    const clock = new ManualClock()
+    const g = await startGateway({ port: 0, autoRun: false, secret: SECRET, clock })
     try {
       const ws = new WebSocket(
-        `${g.wsUrl}?token=${await g.mintToken({ sub: 'u1', expiresInSeconds: 2 })}`
+        `${g.wsUrl}?token=${await g.mintToken({ sub: 'u1', expiresInSeconds: 60 })}`
       )
       const got: ServerMessage[] = []
       let closeCode = 0
@@ -193,7 +195,7 @@ describe('WS token refresh', () => {
         code: 'UNAUTHORIZED'
       })
       // Past the first token's expiry, the refreshed session is still open.
-      await new Promise((r) => setTimeout(r, 2600))
+      clock.advance(120_000)
       ws.send(JSON.stringify({ type: 'ping', request_id: 'alive' }))
       await until(() => got.some((m) => m.request_id === 'alive'), 'pong')
       expect(closeCode).toBe(0)

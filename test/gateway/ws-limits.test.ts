@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Gateway } from '@gateway'
 import { ALL_ID, CloseCode, ErrorCode, Resource, isTerminalStatus } from '@shared/protocol'
-import { delay, waitUntil } from '../helpers/wait'
+import { waitUntil } from '../helpers/wait'
 import { closeAllClients, ofType, openClient, withToken } from '../helpers/ws-client'
 import type { TestClient } from '../helpers/ws-client'
-import { createTestEngine, startTestGateway } from '../fixtures/gateway'
+import { ManualClock, createTestEngine, startTestGateway } from '../fixtures/gateway'
 import {
   connect,
   hasFinalUpdate,
@@ -31,8 +31,9 @@ afterEach(async () => {
 
 describe('rate limit', () => {
   it('answers the message over the limit with RATE_LIMIT_EXCEEDED, drops it, and keeps the connection', async () => {
-    const windowMs = 1500
-    const gateway = await gatewayWith({ rateLimit: { maxMessages: 10, windowMs } })
+    const windowMs = 60_000
+    const clock = new ManualClock()
+    const gateway = await gatewayWith({ rateLimit: { maxMessages: 10, windowMs }, clock })
     const client = await connect(gateway, { sub: 'limited' })
     for (let i = 1; i <= 10; i++) client.send({ type: 'ping', request_id: `p${i}` })
     for (let i = 1; i <= 10; i++) {
@@ -55,7 +56,7 @@ describe('rate limit', () => {
     // The dropped subscribe never took effect, and once the window passes the user may talk again.
     expect(client.all(ofType('subscribed'))).toEqual([])
     expect(client.isOpen).toBe(true)
-    await delay(windowMs + 200)
+    clock.advance(windowMs + 1)
     client.send({ type: 'ping', request_id: 'later' })
     expect(await client.next(ofType('pong'))).toMatchObject({ request_id: 'later' })
     expect(client.all(ofType('pong', (m) => m.request_id === 'p11'))).toEqual([])

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { startBundledGateway } from '@main/core/local-server'
-import type { Gateway } from '@main/core/local-server'
+import { DIALECT_NAMES, isDialectName, startBundledGateway } from '@main/core/local-server'
+import type { DialectName, Gateway } from '@main/core/local-server'
 import { isLoopbackHost } from '@shared/loopback'
 
 const PREFIX = 'nebula-desktop gateway'
@@ -20,13 +20,18 @@ options:
   --failure-rate R     probability 0..1 that an execution fails (default 0.2)
   --auto-run           start background executions (default)
   --no-auto-run        only run what clients start
+  --dialect D          extended (default: the protocol document plus our extensions) or
+                       document (only what the document shows: ?token= auth, no
+                       authenticated reply, no request_id echo, no workflow_executions:all)
+  --foreign-shapes     shape the fields the document does not define unlike ours (string
+                       errors, fractional percentages, numeric updated_at, ...), WS and REST
+  --dev-login          enable POST /api/v1/auth/login {"username":"dev","password":"dev"}
+                       (off by default: a fixed password guards nothing)
   --print-token        print a dev token (12 h) as "token: <jwt>"
   -h, --help           show this help
 
 environment:
   NEBULA_GATEWAY_SECRET  HS256 secret for tokens (default: random per run)
-
-REST login: POST /api/v1/auth/login {"username":"dev","password":"dev"}
 `
 
 /** Where the CLI writes, and an optional extra stop trigger (for in-process tests). */
@@ -43,6 +48,9 @@ interface CliConfig {
   seed: number | undefined
   failureRate: number | undefined
   autoRun: boolean
+  dialect: DialectName
+  foreignShapes: boolean
+  devLogin: boolean
   printToken: boolean
 }
 
@@ -69,6 +77,9 @@ function parseConfig(argv: string[]): CliConfig | 'help' {
         seed: { type: 'string' },
         'failure-rate': { type: 'string' },
         'auto-run': { type: 'boolean' },
+        dialect: { type: 'string' },
+        'foreign-shapes': { type: 'boolean' },
+        'dev-login': { type: 'boolean' },
         'print-token': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       }
@@ -88,8 +99,15 @@ function parseConfig(argv: string[]): CliConfig | 'help' {
       throw new UsageError(`invalid --failure-rate "${raw}": expected a number 0..1`)
     }
   }
+  const dialect = v.dialect ?? 'extended'
+  if (!isDialectName(dialect)) {
+    throw new UsageError(`invalid --dialect "${dialect}": expected ${DIALECT_NAMES.join(' or ')}`)
+  }
   return {
     host,
+    dialect,
+    foreignShapes: v['foreign-shapes'] ?? false,
+    devLogin: v['dev-login'] ?? false,
     port: v.port === undefined ? 8000 : parseIntIn('--port', v.port, 0, 65535),
     seed: v.seed === undefined ? undefined : parseIntIn('--seed', v.seed, 0, 2 ** 32 - 1),
     failureRate,
@@ -119,7 +137,7 @@ export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Prom
 
   if (!isLoopbackHost(config.host)) {
     stderr.write(
-      `${PREFIX}: warning: binding to ${config.host} makes the gateway reachable from other machines; anyone who reaches it can log in as the dev user\n`
+      `${PREFIX}: warning: binding to ${config.host} makes the gateway reachable from other machines${config.devLogin ? '; anyone who reaches it can log in as the dev user' : ''}\n`
     )
   }
   const envSecret = process.env.NEBULA_GATEWAY_SECRET
@@ -135,6 +153,9 @@ export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Prom
       seed: config.seed,
       failureRate: config.failureRate,
       autoRun: config.autoRun,
+      dialect: config.dialect,
+      foreignShapes: config.foreignShapes,
+      devLogin: config.devLogin,
       log: (line) => stderr.write(`${PREFIX}: ${line}\n`)
     })
   } catch (error) {
