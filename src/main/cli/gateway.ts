@@ -2,6 +2,14 @@ import { parseArgs } from 'node:util'
 import { DIALECT_NAMES, isDialectName, startBundledGateway } from '@main/core/local-server'
 import type { DialectName, Gateway } from '@main/core/local-server'
 import { isLoopbackHost } from '@shared/loopback'
+import {
+  ExitCode,
+  UsageError,
+  describeArgsError,
+  exitCodeHelp,
+  oneLine,
+  type OptionTable
+} from './common'
 
 const PREFIX = 'nebula-desktop gateway'
 /** Lifetime of the token printed by --print-token: a working day of local development. */
@@ -32,7 +40,15 @@ options:
 
 environment:
   NEBULA_GATEWAY_SECRET  HS256 secret for tokens (default: random per run)
-`
+
+${exitCodeHelp([
+  [ExitCode.Ok, 'stopped by SIGINT/SIGTERM'],
+  [
+    ExitCode.Failure,
+    'cannot listen (address in use, not available, not permitted), or closing failed'
+  ],
+  [ExitCode.Usage, 'usage error']
+])}`
 
 /** Where the CLI writes, and an optional extra stop trigger (for in-process tests). */
 export interface GatewayCliIo {
@@ -54,14 +70,25 @@ interface CliConfig {
   printToken: boolean
 }
 
-class UsageError extends Error {}
-
 function parseIntIn(flag: string, value: string, min: number, max: number): number {
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`invalid ${flag} "${value}": expected an integer ${min}..${max}`)
+    throw new UsageError(`invalid ${flag}: expected an integer ${min}..${max}`)
   }
   return Number(value)
 }
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  seed: { type: 'string' },
+  'failure-rate': { type: 'string' },
+  'auto-run': { type: 'boolean' },
+  dialect: { type: 'string' },
+  'foreign-shapes': { type: 'boolean' },
+  'dev-login': { type: 'boolean' },
+  'print-token': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const satisfies OptionTable
 
 function parseConfig(argv: string[]): CliConfig | 'help' {
   let parsed
@@ -71,21 +98,10 @@ function parseConfig(argv: string[]): CliConfig | 'help' {
       strict: true,
       allowPositionals: false,
       allowNegative: true,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        seed: { type: 'string' },
-        'failure-rate': { type: 'string' },
-        'auto-run': { type: 'boolean' },
-        dialect: { type: 'string' },
-        'foreign-shapes': { type: 'boolean' },
-        'dev-login': { type: 'boolean' },
-        'print-token': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' }
-      }
+      options: OPTIONS
     })
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
+    throw new UsageError(describeArgsError(error, argv, OPTIONS))
   }
   const v = parsed.values
   if (v.help) return 'help'
@@ -96,12 +112,12 @@ function parseConfig(argv: string[]): CliConfig | 'help' {
     const raw = v['failure-rate']
     failureRate = Number(raw)
     if (raw.trim() === '' || !Number.isFinite(failureRate) || failureRate < 0 || failureRate > 1) {
-      throw new UsageError(`invalid --failure-rate "${raw}": expected a number 0..1`)
+      throw new UsageError('invalid --failure-rate: expected a number 0..1')
     }
   }
   const dialect = v.dialect ?? 'extended'
   if (!isDialectName(dialect)) {
-    throw new UsageError(`invalid --dialect "${dialect}": expected ${DIALECT_NAMES.join(' or ')}`)
+    throw new UsageError(`invalid --dialect: expected ${DIALECT_NAMES.join(' or ')}`)
   }
   return {
     host,
@@ -116,7 +132,45 @@ function parseConfig(argv: string[]): CliConfig | 'help' {
   }
 }
 
-const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim()
+/** Warnings about a configuration that works but exposes more than it may seem to. */
+function warnings(config: CliConfig): string[] {
+  const out: string[] = []
+  if (!isLoopbackHost(config.host)) {
+    const login = config.devLogin ? '; anyone who reaches it can log in as the dev user' : ''
+    out.push(`binding to ${config.host} makes the gateway reachable from other machines${login}`)
+  }
+  const envSecret = process.env.NEBULA_GATEWAY_SECRET
+  if (envSecret !== undefined && envSecret !== '' && Buffer.byteLength(envSecret) < 32) {
+    out.push('NEBULA_GATEWAY_SECRET is shorter than 32 bytes')
+  }
+  return out
+}
+
+/** Why listening failed, in words. */
+function listenFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code
+  if (code === 'EADDRINUSE') return 'address already in use'
+  if (code === 'EADDRNOTAVAIL') return 'address not available on this machine'
+  if (code === 'EACCES') return 'permission denied'
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Resolves with what stopped the gateway (a signal, or the abort of `io.stop`). */
+function untilStopped(io: GatewayCliIo): { stopped: Promise<string>; cleanup: () => void } {
+  let cleanup = (): void => {}
+  const stopped = new Promise<string>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => resolve(signal)
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    io.stop?.addEventListener('abort', () => resolve('abort'), { once: true })
+    if (io.stop?.aborted) resolve('abort')
+    cleanup = () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  })
+  return { stopped, cleanup }
+}
 
 /** `nebula-desktop gateway [options]`: runs until SIGINT/SIGTERM; resolves to the exit code. */
 export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Promise<number> {
@@ -134,16 +188,7 @@ export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Prom
     stdout.write(USAGE)
     return 0
   }
-
-  if (!isLoopbackHost(config.host)) {
-    stderr.write(
-      `${PREFIX}: warning: binding to ${config.host} makes the gateway reachable from other machines${config.devLogin ? '; anyone who reaches it can log in as the dev user' : ''}\n`
-    )
-  }
-  const envSecret = process.env.NEBULA_GATEWAY_SECRET
-  if (envSecret !== undefined && envSecret !== '' && Buffer.byteLength(envSecret) < 32) {
-    stderr.write(`${PREFIX}: warning: NEBULA_GATEWAY_SECRET is shorter than 32 bytes\n`)
-  }
+  for (const warning of warnings(config)) stderr.write(`${PREFIX}: warning: ${warning}\n`)
 
   let gateway: Gateway
   try {
@@ -159,34 +204,12 @@ export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Prom
       log: (line) => stderr.write(`${PREFIX}: ${line}\n`)
     })
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code
-    const reason =
-      code === 'EADDRINUSE'
-        ? 'address already in use'
-        : code === 'EADDRNOTAVAIL'
-          ? 'address not available on this machine'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : error instanceof Error
-              ? error.message
-              : String(error)
-    stderr.write(`${PREFIX}: cannot listen on ${config.host}:${config.port}: ${oneLine(reason)}\n`)
+    const reason = oneLine(listenFailure(error))
+    stderr.write(`${PREFIX}: cannot listen on ${config.host}:${config.port}: ${reason}\n`)
     return 1
   }
 
-  let cleanup = (): void => {}
-  const stopped = new Promise<string>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => resolve(signal)
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
-    io.stop?.addEventListener('abort', () => resolve('abort'), { once: true })
-    if (io.stop?.aborted) resolve('abort')
-    cleanup = () => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    }
-  })
-
+  const { stopped, cleanup } = untilStopped(io)
   // One write, so a reader that waits for the listening line already has the token.
   const token = config.printToken
     ? `token: ${await gateway.mintToken({ expiresInSeconds: PRINTED_TOKEN_LIFETIME_S })}\n`
