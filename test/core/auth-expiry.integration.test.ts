@@ -22,7 +22,7 @@ describe('close 4401 mid-session', () => {
     const { session, rec } = startSession(
       testSessionOptions(proxy.url, () => token, { log: (line) => logs.push(line) })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
     expect(proxy.wsUpgrades).toBe(1)
 
@@ -65,7 +65,7 @@ describe('authentication by message', () => {
     const { session, rec } = startSession(
       testSessionOptions(gateway.url, () => token, { connection: { authMethod: 'message' } })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
     expect(rec.messages.some((m) => m.type === 'authenticated')).toBe(true)
     const failed = gateway.engine.startExecution('wf_partner_sync', {}, { outcome: 'fail' })!
@@ -82,7 +82,7 @@ describe('authentication by message', () => {
         connection: { authMethod: 'message' }
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('auth_failed')
     expect(rec.states.at(-1)!.code).toBe(4401)
     await delay(300)

@@ -31,10 +31,11 @@ function track(options: Partial<ConnectionOptions> & Pick<ConnectionOptions, 'se
     getToken: () => TOKEN,
     log: (line) => logs.push(line),
     ...options,
-    backoff: { baseMs: 10, capMs: 50, ...options.backoff }
+    backoff: { baseMs: 10, capMs: 50, ...options.backoff },
+    onInvalidTransition: 'throw'
   })
-  connection.on('state', (s) => states.push(s))
-  cleanup.push(() => connection.close())
+  connection.lifecycle.on('state', (s) => states.push(s))
+  cleanup.push(() => connection.dispose())
   return { connection, states, logs }
 }
 
@@ -77,7 +78,7 @@ describe('NebulaConnection', () => {
     expect(connection.state.attempt).toBe(1)
     await waitUntil(() => connection.state.state === 'reconnecting', { what: 'the next failure' })
     expect(JSON.stringify(states)).not.toContain(TOKEN)
-    connection.close()
+    connection.dispose()
     expect(connection.hasLiveResources()).toBe(false)
   })
 
@@ -108,19 +109,20 @@ describe('NebulaConnection', () => {
     await waitUntil(() => reads.length === 2, { what: 'second token read' })
     reads[1]!(`${TOKEN}-new`)
     reads[0]!(`${TOKEN}-old`)
-    await waitUntil(() => connection.state.state === 'open', { what: 'open' })
+    // A bare connection stops at `syncing` (socket up): nothing above it syncs.
+    await waitUntil(() => connection.state.state === 'syncing', { what: 'the socket open' })
     await delay(200)
     expect(server.connections()).toBe(1)
   })
 
-  it('stays closed when a token read that was pending at close() fails afterwards', async () => {
+  it('stays closed when a token read that was pending at dispose() fails afterwards', async () => {
     let fail: (error: Error) => void = () => {}
     const { connection, states } = track({
       server: 'http://127.0.0.1:9',
       getToken: () => new Promise<string>((_, reject) => (fail = reject))
     })
     connection.start()
-    connection.close()
+    connection.dispose()
     fail(new Error('keychain locked'))
     await delay(20)
     expect(connection.state.state).toBe('closed')
@@ -143,7 +145,7 @@ describe('NebulaConnection', () => {
       what: 'two timed-out attempts'
     })
     expect(states.find((s) => s.state === 'reconnecting')?.reason).toBe('connect timeout')
-    connection.close()
+    connection.dispose()
     expect(connection.hasLiveResources()).toBe(false)
     expect([...logs, JSON.stringify(states)].join('\n')).not.toContain(TOKEN)
   })

@@ -21,7 +21,7 @@ describe('fallback to per-workflow subscriptions', () => {
     cleanup.push(() => gateway.close())
     const token = await gateway.mintToken()
     const { session, rec } = startSession(testSessionOptions(gateway.url, () => token))
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
 
     expect(session.followStrategy).toBe('per_workflow')
@@ -102,7 +102,7 @@ describe('a workflow created while its subscription cannot be sent yet', () => {
         connection: { heartbeatMs: 60_000, pacing: { limit: 6, windowMs: 3_000, guardMs: 0 } }
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
     expect(session.connection.sentInWindow(), 'precondition: window full').toBe(6)
 

@@ -32,7 +32,7 @@ describe('frozen peer', () => {
         }
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
     // Several heartbeats pass while the path is healthy: no false alarm.
     const healthySince = rec.states.length
@@ -78,8 +78,7 @@ describe('closing while the peer is frozen', () => {
     await waitUntil(() => proxy.openWsConnections === 1)
     proxy.freeze()
     const closedAt = Date.now()
-    session.close()
-    expect(session.hasLiveResources()).toBe(false)
+    session.dispose()
     // The client drops its socket within a couple of seconds; `ws` alone would wait 30 s for
     // the close frame the frozen peer never sends, keeping a `watch` process from exiting.
     await waitUntil(() => proxy.openWsConnections === 0, {
@@ -87,5 +86,6 @@ describe('closing while the peer is frozen', () => {
       what: 'the client socket to be released'
     })
     expect(Date.now() - closedAt).toBeLessThan(5_000)
+    await waitUntil(() => !session.hasLiveResources(), { what: 'every session resource released' })
   })
 })

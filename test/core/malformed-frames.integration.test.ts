@@ -41,19 +41,21 @@ beforeAll(async () => {
     heartbeatMs: 1_000,
     pongTimeoutMs: 5_000,
     backoff: { baseMs: 10, capMs: 50 },
+    onInvalidTransition: 'throw',
     log: (line) => logs.push(line)
   })
   connection.on('message', (m) => messages.push(m))
   connection.on('invalid', (r) => invalid.push(r))
   connection.start()
-  await waitUntil(() => connection.state.state === 'open' && peer !== undefined, {
+  // A bare connection stops at `syncing` (socket up): nothing above it syncs.
+  await waitUntil(() => connection.state.state === 'syncing' && peer !== undefined, {
     what: 'connection to the raw server'
   })
 })
 
 afterAll(async () => {
-  connection.close()
-  expect(connection.hasLiveResources()).toBe(false)
+  connection.dispose()
+  await waitUntil(() => !connection.hasLiveResources(), { what: 'the socket released' })
   await new Promise<void>((resolve) => server.close(() => resolve()))
 })
 
@@ -125,7 +127,7 @@ describe('garbage from the server', () => {
       expect.arrayContaining(['malformed_json', 'not_an_object', 'unknown_type', 'invalid'])
     )
     expect(result.invalid.some((r) => r.detail === 'binary frame')).toBe(true)
-    expect(connection.state.state).toBe('open')
+    expect(connection.state.state).toBe('syncing')
     expect(logs.filter((l) => l.includes('listener failed'))).toEqual([])
   })
 
@@ -147,7 +149,7 @@ describe('garbage from the server', () => {
             expect(result.messages).toEqual(expected.messages)
             expect(result.invalid).toEqual(expected.rejected)
           }
-          expect(connection.state.state).toBe('open')
+          expect(connection.state.state).toBe('syncing')
         }
       ),
       { numRuns: 200 }

@@ -43,7 +43,7 @@ describe('failures during an outage', () => {
     const { engine } = rig
     const token = await rig.gateway.mintToken()
     const { session, rec } = startSession(testSessionOptions(rig.gateway.url, () => token))
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
 
     // Seen failing while connected: the control case.

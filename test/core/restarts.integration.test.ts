@@ -42,7 +42,7 @@ describe('MonitorSession across gateway restarts', () => {
         connection: { backoff: { baseMs: 10, capMs: 50, maxFastAttempts: 10 } }
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
     const listeners = listenerCounts(session)
     engine.setAutoRun(true)
@@ -90,8 +90,9 @@ describe('MonitorSession across gateway restarts', () => {
     expect(listenerCounts(session)).toEqual(listeners)
     expect(rec.states.some((s) => s.state === 'offline' || s.state === 'auth_failed')).toBe(false)
 
-    session.close()
-    expect(session.hasLiveResources()).toBe(false)
+    session.dispose()
+    // The socket closes politely (code 1000, at most a second's grace): then nothing is left.
+    await waitUntil(() => !session.hasLiveResources(), { what: 'every session resource released' })
     expect(session.connection.listenerCount()).toBe(0)
     expect(session.subscriptions.listenerCount()).toBe(0)
     await waitUntil(() => rig.gateway.stats().connections === 0, {

@@ -28,7 +28,7 @@ describe('reconciliation with chosen subscriptions', () => {
         follow: [{ resource: 'workflow_executions', id: 'wf_order_processing' }]
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
 
     await rig.stop()

@@ -55,9 +55,13 @@ export class SessionRecorder {
     return this.states.at(-1)?.state
   }
 
-  /** How many times the session published `name`. */
+  /**
+   * How many times the session entered `name` (a state republished with new coverage, or
+   * `syncing` again with a reason, is not a new entry).
+   */
   count(name: ConnectionState['state']): number {
-    return this.states.filter((s) => s.state === name).length
+    return this.states.filter((s, i) => s.state === name && this.states[i - 1]?.state !== name)
+      .length
   }
 
   /** Alerts for one execution id. */
@@ -113,6 +117,8 @@ export function testSessionOptions(
     stateDir: null,
     follow: 'all',
     settleTimeoutMs: 2_000,
+    // An event the lifecycle has no transition for is a bug: fail the test loudly.
+    onInvalidTransition: 'throw',
     resyncDelayMs: 100,
     ...overrides,
     connection: {

@@ -249,7 +249,7 @@ export async function runWatchCli(argv: string[]): Promise<number> {
       done = true
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
-      session.close()
+      session.dispose()
       void (local?.close() ?? Promise.resolve()).finally(() => resolve(code))
     }
     const onSignal = (): void => finish(WATCH_EXIT.ok)

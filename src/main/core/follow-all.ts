@@ -15,6 +15,7 @@ export class FollowAll {
   private readonly perWorkflow = new Map<string, () => void>()
   private readonly releases: Array<() => void> = []
   private readonly unlisten: () => void
+  private disposed = false
 
   constructor(
     private readonly registry: SubscriptionRegistry,
@@ -53,6 +54,7 @@ export class FollowAll {
 
   /** Releases every subscription this strategy holds. */
   dispose(): void {
+    this.disposed = true
     this.unlisten()
     for (const release of this.releases.splice(0)) release()
     for (const release of this.perWorkflow.values()) release()
@@ -85,6 +87,7 @@ export class FollowAll {
     const before = new Set(this.perWorkflow.keys())
     try {
       const workflows = await this.rest.listWorkflows()
+      if (this.disposed) return
       const current = new Set(workflows.map((w) => w.id))
       for (const id of current) this.follow(id)
       for (const id of before) if (!current.has(id)) this.drop(id)
@@ -94,7 +97,7 @@ export class FollowAll {
   }
 
   private follow(workflowId: string): void {
-    if (this.perWorkflow.has(workflowId)) return
+    if (this.disposed || this.perWorkflow.has(workflowId)) return
     this.perWorkflow.set(workflowId, this.registry.add(Resource.WorkflowExecutions, workflowId))
   }
 

@@ -46,7 +46,7 @@ export async function startMonitor(
     mode: local ? 'local' : 'remote',
     async stop() {
       powerMonitor.off('resume', onResume)
-      session.close()
+      session.dispose()
       await local
         ?.close()
         .catch((error: unknown) => log(`closing the local gateway: ${describeError(error)}`))
