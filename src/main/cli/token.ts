@@ -87,32 +87,17 @@ export async function runTokenCli(argv: string[], io: Partial<TokenCliIo> = {}):
 
   const vault = io.vault ?? new TokenVault({ fallback: 'none' })
   const now = io.now ?? Date.now
-  let token: string | undefined
+  /** What was read from stdin, to cut out of an unexpected error's message. */
+  const secrets: string[] = []
   try {
     switch (command) {
-      case 'set': {
-        token = await readToken(io.stdin ?? process.stdin, stderr)
-        const inspection = inspectJwt(token)
-        if (!inspection.ok) {
-          stderr.write(
-            `warning: ${inspection.error}; storing it as an opaque token whose expiry is unknown\n`
-          )
-        } else if (inspection.claims.exp && inspection.claims.exp.getTime() <= now()) {
-          stderr.write(
-            `warning: the token already expired (${inspection.claims.exp.toISOString()})\n`
-          )
-        }
-        const { persistent } = await vault.set(profile, token)
-        stdout.write(
-          persistent
-            ? `Stored the token for profile "${profile}" in the OS keychain.\n`
-            : `Kept the token for profile "${profile}" in memory only (no OS keychain).\n`
+      case 'set':
+        return await setToken(
+          profile,
+          vault,
+          { stdin: io.stdin ?? process.stdin, stdout, stderr, now },
+          secrets
         )
-        if (inspection.ok && inspection.claims.exp) {
-          stdout.write(`It expires ${describeExpiry(inspection.claims.exp.getTime(), now())}.\n`)
-        }
-        return ExitCode.Ok
-      }
       case 'status': {
         const status = await vault.status(profile)
         stdout.write(
@@ -141,8 +126,37 @@ export async function runTokenCli(argv: string[], io: Partial<TokenCliIo> = {}):
     }
     // Unexpected: say what kind of error it was, with the token cut out should it appear.
     const kind = error instanceof Error ? `${error.name}: ` : ''
-    return fail(ExitCode.Failure, `${kind}${describeError(error, token ? [token] : [])}`)
+    return fail(ExitCode.Failure, `${kind}${describeError(error, secrets)}`)
   }
+}
+
+/** `token set`: reads one token, warns about its shape or expiry, and stores it. */
+async function setToken(
+  profile: string,
+  vault: TokenVault,
+  io: Pick<TokenCliIo, 'stdin' | 'stdout' | 'stderr' | 'now'>,
+  secrets: string[]
+): Promise<number> {
+  const token = await readToken(io.stdin, io.stderr)
+  secrets.push(token)
+  const inspection = inspectJwt(token)
+  if (!inspection.ok) {
+    io.stderr.write(
+      `warning: ${inspection.error}; storing it as an opaque token whose expiry is unknown\n`
+    )
+  } else if (inspection.claims.exp && inspection.claims.exp.getTime() <= io.now()) {
+    io.stderr.write(`warning: the token already expired (${inspection.claims.exp.toISOString()})\n`)
+  }
+  const { persistent } = await vault.set(profile, token)
+  io.stdout.write(
+    persistent
+      ? `Stored the token for profile "${profile}" in the OS keychain.\n`
+      : `Kept the token for profile "${profile}" in memory only (no OS keychain).\n`
+  )
+  if (inspection.ok && inspection.claims.exp) {
+    io.stdout.write(`It expires ${describeExpiry(inspection.claims.exp.getTime(), io.now())}.\n`)
+  }
+  return ExitCode.Ok
 }
 
 const TOKEN_OPTIONS = {
