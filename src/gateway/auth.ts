@@ -20,7 +20,7 @@ export interface MintClaims {
 }
 
 /** Why a token was refused (safe to log: it never contains the token). */
-export type TokenRejection =
+type TokenRejection =
   | 'malformed'
   | 'expired'
   | 'algorithm_not_allowed'
@@ -28,7 +28,7 @@ export type TokenRejection =
   | 'missing_claims'
   | 'invalid_claims'
 
-export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: TokenRejection }
+type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: TokenRejection }
 
 /** Mints and verifies the gateway's HS256 JWTs. */
 export interface TokenAuthority {

@@ -6,7 +6,7 @@ import type { Random } from './random'
 const MAX_AUTO_ACTIVE = 4
 
 /** What background runs need from the engine. */
-export interface AutoRunOptions {
+interface AutoRunOptions {
   rng: Random
   actionDelayMs: [number, number]
   /** Workflows that may be picked. */

@@ -20,7 +20,7 @@ export function isDialectName(name: string): name is DialectName {
 type ErrorMessage = Extract<ServerMessage, { type: 'error' }>
 
 /** What an error is about: the message that caused it, and the subscription it concerns. */
-export interface ErrorContext {
+interface ErrorContext {
   requestId?: string | undefined
   resource?: string
   id?: string

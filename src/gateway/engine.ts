@@ -14,10 +14,8 @@ import { RunSimulation } from './run-simulation'
 import type { StartExecutionOptions } from './run-simulation'
 import { WorkflowCatalogue } from './workflow-catalogue'
 
-export type { ExecutionOutcome, StartExecutionOptions } from './run-simulation'
-
 /** What the engine announces: every execution change, every log line, every workflow change. */
-export interface EngineEvents {
+interface EngineEvents {
   execution: Execution
   log: LogEntry
   workflow: WorkflowEvent

@@ -1,5 +1,5 @@
 /** Largest accepted execution input, as JSON text (history is bounded, so inputs must be too). */
-export const MAX_INPUT_JSON_CHARS = 64 * 1024
+const MAX_INPUT_JSON_CHARS = 64 * 1024
 
 /** Why an execution input is refused, or undefined when it is acceptable (REST and WS alike). */
 export function checkExecutionInput(input: unknown): string | undefined {

@@ -13,7 +13,7 @@ import { HttpError } from './routes'
 import type { RestResponse, Route } from './routes'
 import { rejectUpgrade } from './upgrade-rejection'
 
-export interface HttpServerOptions {
+interface HttpServerOptions {
   routes: Route[]
   auth: TokenAuthority
   /** Host and Origin checks that come before anything else. */

@@ -23,15 +23,7 @@ export { DEMO_WORKFLOW_IDS } from './demo-workflows'
 export { DIALECT_NAMES, isDialectName } from './dialect'
 export type { DialectName } from './dialect'
 export type { Clock } from './clock'
-export type {
-  Engine,
-  EngineEvents,
-  EngineOptions,
-  ExecutionOutcome,
-  StartExecutionOptions
-} from './engine'
-export type { MintClaims } from './auth'
-export type { RateLimit } from './rate-limiter'
+export type { Engine, EngineOptions } from './engine'
 export { GATEWAY_VERSION } from './version'
 
 export interface GatewayOptions {
@@ -80,7 +72,7 @@ export interface GatewayOptions {
 }
 
 /** Counters for tests and benchmarks. */
-export interface GatewayStats {
+interface GatewayStats {
   connections: number
   authenticatedConnections: number
   subscriptions: number

@@ -4,7 +4,7 @@ import { ErrorCode } from '@shared/protocol'
 import { isLoopbackHost } from '@shared/loopback'
 
 /** Why a request is refused before it is routed or upgraded. */
-export interface Refusal {
+interface Refusal {
   status: number
   code: string
   message: string

@@ -6,7 +6,7 @@ import type { ActionBehavior } from './demo-workflows'
 import type { Random } from './random'
 
 /** Forces the outcome of one execution (tests); otherwise `failureRate` decides. */
-export type ExecutionOutcome = 'succeed' | 'fail' | 'time_out'
+type ExecutionOutcome = 'succeed' | 'fail' | 'time_out'
 
 export interface StartExecutionOptions {
   outcome?: ExecutionOutcome
@@ -15,7 +15,7 @@ export interface StartExecutionOptions {
 }
 
 /** What the simulation needs: its randomness, its pace, its bounds and where news goes. */
-export interface RunSimulationOptions {
+interface RunSimulationOptions {
   rng: Random
   failureRate: number
   actionDelayMs: [number, number]

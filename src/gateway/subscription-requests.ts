@@ -10,7 +10,7 @@ import type { ClientConnection } from './ws-connection'
 type UnsubscribeMessage = Extract<ClientMessage, { type: 'unsubscribe' }>
 
 /** What `subscribe` and `unsubscribe` need to know. */
-export interface SubscriptionRequestsOptions {
+interface SubscriptionRequestsOptions {
   engine: Engine
   subscriptions: SubscriptionIndex
   dialect: Dialect

@@ -8,7 +8,7 @@ const DEFAULT_ACTIONS = ['Prepare', 'Execute', 'Finalize']
 const now = (): string => new Date().toISOString()
 
 /** A deep enough copy that callers cannot change the catalogue's workflows. */
-export function copyWorkflow(w: Workflow): Workflow {
+function copyWorkflow(w: Workflow): Workflow {
   return { ...w, actions: w.actions?.map((a) => ({ ...a })) }
 }
 

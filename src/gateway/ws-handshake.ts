@@ -10,7 +10,7 @@ import type { ClientConnection } from './ws-connection'
 const MAX_BACKLOG = 100
 
 /** What the handshake needs from the server. */
-export interface AuthHandshakeOptions {
+interface AuthHandshakeOptions {
   auth: TokenAuthority
   dialect: Dialect
   authTimeoutMs: number

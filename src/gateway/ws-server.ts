@@ -23,7 +23,7 @@ import type { WireShapes } from './wire-shapes'
 import { ClientConnection } from './ws-connection'
 import { AuthHandshake } from './ws-handshake'
 
-export interface WsServerOptions {
+interface WsServerOptions {
   engine: Engine
   auth: TokenAuthority
   dialect: Dialect
@@ -41,7 +41,7 @@ export interface WsServerOptions {
 }
 
 /** Counters the WS side keeps for `Gateway.stats()`. */
-export interface WsCounters {
+interface WsCounters {
   messagesReceived: number
   rateLimited: number
   invalidMessages: number

@@ -216,6 +216,8 @@ describe('CLI in-process', () => {
     const stdout = capture()
     expect(await runGatewayCli(['--help'], { stdout, stderr: capture() })).toBe(0)
     expect(stdout.text()).toContain('--failure-rate')
+    expect(stdout.text()).toContain('--dialect D')
+    expect(stdout.text()).toContain('--dev-login')
   })
 
   it('warns when binding beyond loopback and fails with 1 when the port is taken', async () => {

@@ -20,7 +20,7 @@ export class HttpError extends Error {
 }
 
 /** What a route handler sees. */
-export interface RestRequest {
+interface RestRequest {
   params: Record<string, string>
   query: URLSearchParams
   /** The parsed JSON body (undefined when empty); only for routes that read one. */

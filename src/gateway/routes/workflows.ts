@@ -84,31 +84,36 @@ export function workflowRoutes({ engine }: Pick<RouteDeps, 'engine'>): Route[] {
         return { status: 204 }
       }
     },
-    {
-      method: 'POST',
-      path: '/workflows/:id/execute',
-      auth: true,
-      readsBody: true,
-      handle: (req) => {
-        const id = idParam(req)
-        const body = validate(ExecuteRequestSchema, req.body ?? {}, 'execute request')
-        const problem = checkExecutionInput(body.input)
-        if (problem) throw new HttpError(422, ErrorCode.ValidationError, problem)
-        const execution = engine.startExecution(id, body.input, { triggeredBy: req.user?.sub })
-        if (!execution) throw notFound('Workflow', id)
-        const response: ExecuteResponse = {
-          execution_id: execution.id,
-          workflow_id: execution.workflow_id,
-          status: execution.status,
-          started_at: execution.started_at ?? new Date().toISOString(),
-          input: execution.input
-        }
-        return {
-          status: 202,
-          body: response,
-          headers: { Location: `${REST_PATH}/executions/${encodeURIComponent(execution.id)}` }
-        }
+    executeRoute(engine)
+  ]
+}
+
+/** `POST /workflows/:id/execute`: 202 with the new execution's id and first state. */
+function executeRoute(engine: RouteDeps['engine']): Route {
+  return {
+    method: 'POST',
+    path: '/workflows/:id/execute',
+    auth: true,
+    readsBody: true,
+    handle: (req) => {
+      const id = idParam(req)
+      const body = validate(ExecuteRequestSchema, req.body ?? {}, 'execute request')
+      const problem = checkExecutionInput(body.input)
+      if (problem) throw new HttpError(422, ErrorCode.ValidationError, problem)
+      const execution = engine.startExecution(id, body.input, { triggeredBy: req.user?.sub })
+      if (!execution) throw notFound('Workflow', id)
+      const response: ExecuteResponse = {
+        execution_id: execution.id,
+        workflow_id: execution.workflow_id,
+        status: execution.status,
+        started_at: execution.started_at ?? new Date().toISOString(),
+        input: execution.input
+      }
+      return {
+        status: 202,
+        body: response,
+        headers: { Location: `${REST_PATH}/executions/${encodeURIComponent(execution.id)}` }
       }
     }
-  ]
+  }
 }
