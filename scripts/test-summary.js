@@ -15,7 +15,11 @@ function summarize(report, root = process.cwd()) {
   const files = Array.isArray(report.testResults) ? report.testResults : []
   const failedFiles = files
     .filter((file) => file.status === 'failed')
-    .map((file) => ({ name: path.relative(root, file.name), message: file.message || '' }))
+    .map((file) => ({
+      name: path.relative(root, file.name),
+      message: file.message || '',
+      failedTests: (file.assertionResults ?? []).filter((test) => test.status === 'failed').length
+    }))
   const reasons = new Map()
   const count = (reason) => reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
   for (const file of files) {
@@ -49,8 +53,10 @@ function formatSummary(summary) {
     `tests: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.failedFiles.length} failed files`
   ]
   for (const { reason, tests } of summary.skipReasons) lines.push(`  skipped (${tests}): ${reason}`)
-  for (const { name, message } of summary.failedFiles) {
-    const why = message.split('\n')[0].trim() || 'a hook or a suite failed'
+  for (const { name, message, failedTests } of summary.failedFiles) {
+    const why =
+      message.split('\n')[0].trim() ||
+      (failedTests > 0 ? `${failedTests} failed tests` : 'a hook or a suite failed')
     lines.push(`  failed file: ${name}: ${why}`)
   }
   if (summary.files === 0) lines.push('  no test file ran')

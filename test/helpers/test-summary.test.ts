@@ -16,7 +16,7 @@ interface Summary {
   passed: number
   failed: number
   skipped: number
-  failedFiles: Array<{ name: string; message: string }>
+  failedFiles: Array<{ name: string; message: string; failedTests: number }>
   skipReasons: Array<{ reason: string; tests: number }>
 }
 const { summarize, formatSummary } = createRequire(import.meta.url)(
@@ -93,14 +93,25 @@ describe('summarize', () => {
   })
 
   it('is not ok when a test failed, or when no file ran at all', () => {
-    const failing = summarize({
-      numPassedTests: 1,
-      numFailedTests: 1,
-      numFailedTestSuites: 0,
-      testResults: [file('test/a.test.ts', 'failed')]
-    })
+    const failing = summarize(
+      {
+        numPassedTests: 1,
+        numFailedTests: 1,
+        numFailedTestSuites: 0,
+        testResults: [
+          file('test/a.test.ts', 'failed', '', [
+            { status: 'passed', meta: {} },
+            { status: 'failed', meta: {} }
+          ])
+        ]
+      },
+      ROOT
+    )
     expect(failing.ok).toBe(false)
-    expect(formatSummary(failing)).toMatch(/^tests: 1 passed, 1 failed, 0 skipped, 1 failed files/)
+    expect(formatSummary(failing).split('\n')).toEqual([
+      'tests: 1 passed, 1 failed, 0 skipped, 1 failed files',
+      '  failed file: test/a.test.ts: 1 failed tests'
+    ])
     const empty = summarize({ numPassedTests: 0, numFailedTests: 0, testResults: [] })
     expect(empty.ok).toBe(false)
     expect(formatSummary(empty)).toContain('no test file ran')
