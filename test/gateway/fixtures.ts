@@ -1,6 +1,7 @@
+import { expect } from 'vitest'
 import WebSocket from 'ws'
 import type { Gateway } from '@gateway'
-import { isTerminalStatus } from '@shared/protocol'
+import { ApiErrorBodySchema, isTerminalStatus } from '@shared/protocol'
 import type { Execution } from '@shared/protocol'
 import { api } from '../helpers/http'
 import type { ApiRequest, ApiResponse } from '../helpers/http'
@@ -192,4 +193,17 @@ export class RawClient {
   private describe(): string {
     return JSON.stringify(this.frames.slice(-6)).slice(0, 600)
   }
+}
+
+/** Asserts the `{error:{code, message, request_id?}}` shape and the code; returns the error. */
+export function expectError(
+  response: ApiResponse,
+  status: number,
+  code: string
+): { message: string; request_id?: string } {
+  expect(response.status, response.text).toBe(status)
+  const body = ApiErrorBodySchema.parse(response.body)
+  expect(body.error.code).toBe(code)
+  expect(body.error.message.length).toBeGreaterThan(0)
+  return body.error
 }

@@ -220,7 +220,11 @@ describe('close()', () => {
     const a = await connect(gateway)
     const b = await connect(gateway)
     expect(gateway.stats().connections).toBe(2)
+    startExecution(gateway.engine, 'wf_nightly_etl')
+    expect(gateway.engine.hasLiveResources()).toBe(true)
     await gateway.close()
+    // The engine it created is disposed with it: no timer is left running.
+    expect(gateway.engine.hasLiveResources()).toBe(false)
     expect((await a.waitForClose()).code).toBe(CloseCode.GoingAway)
     expect((await b.waitForClose()).code).toBe(CloseCode.GoingAway)
     await gateway.close()
