@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WS_PATH } from '@shared/protocol'
+import { describeError } from '@shared/redact'
 import { createTokenAuthority, resolveSecret } from './auth'
 import type { MintClaims, TokenAuthority } from './auth'
 import { SYSTEM_CLOCK } from './clock'
@@ -128,7 +129,7 @@ function ownEngine(options: GatewayOptions, log: (line: string) => void): Engine
     failureRate: options.failureRate,
     autoRun: options.autoRun,
     actionDelayMs: options.actionDelayMs,
-    onListenerError: (error) => log(`engine: a listener threw: ${String(error)}`)
+    onListenerError: (error) => log(`engine: a listener threw: ${describeError(error)}`)
   })
 }
 
@@ -200,7 +201,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     if (ownsEngine) engine.dispose()
     throw error
   }
-  server.on('error', (error) => log(`http: server error: ${error.message}`))
+  server.on('error', (error) => log(`http: server error: ${describeError(error)}`))
 
   const bound = (server.address() as AddressInfo).port
   const base = `${hostForUrl(host)}:${bound}`

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { DIALECT_NAMES, isDialectName, startBundledGateway } from '@main/core/local-server'
 import type { DialectName, Gateway } from '@main/core/local-server'
 import { isLoopbackHost } from '@shared/loopback'
+import { describeError } from '@shared/redact'
 import {
   ExitCode,
   UsageError,
@@ -152,7 +153,7 @@ function listenFailure(error: unknown): string {
   if (code === 'EADDRINUSE') return 'address already in use'
   if (code === 'EADDRNOTAVAIL') return 'address not available on this machine'
   if (code === 'EACCES') return 'permission denied'
-  return error instanceof Error ? error.message : String(error)
+  return describeError(error)
 }
 
 /** Resolves with what stopped the gateway (a signal, or the abort of `io.stop`). */
@@ -221,7 +222,7 @@ export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Prom
   try {
     await gateway.close()
   } catch (error) {
-    stderr.write(`${PREFIX}: error while closing: ${oneLine(String(error))}\n`)
+    stderr.write(`${PREFIX}: error while closing: ${describeError(error)}\n`)
     return 1
   }
   stderr.write(`${PREFIX}: stopped (${reason})\n`)
