@@ -179,7 +179,7 @@ describe('document dialect: subscriptions', () => {
     })
   })
 
-  it('workflows:all, workflow_executions:<id> and execution:<id> deliver their events', async () => {
+  it('workflows:all and workflow_executions:<id> deliver their events', async () => {
     const client = await open(gateway)
     client.send({ type: 'subscribe', resource: 'workflows', id: 'all' })
     client.send({ type: 'subscribe', resource: 'workflow_executions', id: ORDER })
@@ -200,13 +200,25 @@ describe('document dialect: subscriptions', () => {
       (f) => f.type === 'execution_update' && (f.execution as { id: string }).id === id,
       'an update through workflow_executions'
     )
-    const follower = await open(gateway, 'follower')
-    follower.send({ type: 'subscribe', resource: 'execution', id })
-    await follower.first(ofType('subscribed'), 'subscribed')
-    await follower.first(
-      (f) => f.type === 'log' && (f.log as { execution_id: string }).execution_id === id,
-      'a log through execution:<id>'
-    )
+  })
+
+  it('execution:<id> delivers the updates and logs of that execution', async () => {
+    // Slow actions, so the execution is still running once the subscription is confirmed.
+    const slow = await startTestGateway({ dialect: 'document', actionDelayMs: [5000, 5000] })
+    try {
+      const id = slow.engine.startExecution(ORDER, {}, { outcome: 'succeed' })?.id as string
+      const follower = await open(slow, 'follower')
+      follower.send({ type: 'subscribe', resource: 'execution', id })
+      await follower.first(ofType('subscribed'), 'subscribed')
+      // Cancelling logs and updates at once, while the first action is still running.
+      expect(slow.engine.cancelExecution(id)?.status).toBe('cancelling')
+      const log = await follower.first(ofType('log'), 'a log through execution:<id>')
+      expect(log.log).toMatchObject({ execution_id: id, message: 'Cancellation requested' })
+      const update = await follower.first(ofType('execution_update'), 'an update')
+      expect(update.execution).toMatchObject({ id, status: 'cancelling' })
+    } finally {
+      await slow.close()
+    }
   })
 })
 

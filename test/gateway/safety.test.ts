@@ -316,7 +316,7 @@ describe('request bodies are JSON only', () => {
 
 describe('sockets waiting to authenticate by message', () => {
   it('are capped (maxPendingAuth): the next one is refused with 503; ?token= sockets are not', async () => {
-    const capped = await another({ maxPendingAuth: 3 })
+    const capped = await another({ maxPendingAuth: 3, authTimeoutMs: 60_000 })
     const waiting = await Promise.all([1, 2, 3].map(() => openClient(capped.wsUrl)))
     await waitUntil(() => capped.stats().awaitingAuthentication === 3, {
       what: 'three sockets awaiting authentication'
@@ -334,7 +334,8 @@ describe('sockets waiting to authenticate by message', () => {
   })
 
   it('default to at most 100 at once', async () => {
-    const defaults = await another({})
+    // A long auth window, so no socket times out while the hundred are being opened.
+    const defaults = await another({ authTimeoutMs: 60_000 })
     await Promise.all(Array.from({ length: 100 }, () => openClient(defaults.wsUrl)))
     await waitUntil(() => defaults.stats().awaitingAuthentication === 100, {
       what: '100 sockets awaiting authentication'
