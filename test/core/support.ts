@@ -3,6 +3,7 @@ import type { AddressInfo, Server } from 'node:net'
 import type { Engine, Gateway, GatewayOptions } from '@gateway'
 import { MonitorSession } from '@main/core/session'
 import type { MonitorSessionOptions } from '@main/core/session'
+import type { SubscriptionInfo } from '@main/core/subscription-registry'
 import type { Alert, Notification } from '@shared/alerts'
 import type { ConnectionState } from '@shared/connection-state'
 import type { Rejected, ServerMessage } from '@shared/protocol'
@@ -30,6 +31,26 @@ export function startCoreGateway(options: GatewayOptions = {}): Promise<Gateway>
   return startTestGateway({ ...CORE_GATEWAY_DEFAULTS, ...options })
 }
 
+/** The gateway dialects every important core scenario runs against. */
+export const DIALECTS = ['extended', 'document'] as const
+export type Dialect = (typeof DIALECTS)[number]
+
+/**
+ * A core gateway speaking `dialect`. `refuseAll` makes the extended one refuse
+ * `workflow_executions:all` too (the document dialect never knows it).
+ */
+export function startDialectGateway(
+  dialect: Dialect,
+  options: GatewayOptions & { refuseAll?: boolean } = {}
+): Promise<Gateway> {
+  const { refuseAll, ...rest } = options
+  return startCoreGateway({
+    dialect,
+    ...(refuseAll && dialect === 'extended' ? { allowAllExecutions: false } : {}),
+    ...rest
+  })
+}
+
 /** Everything a MonitorSession emitted, in order. */
 export class SessionRecorder {
   readonly states: ConnectionState[] = []
@@ -37,6 +58,7 @@ export class SessionRecorder {
   readonly invalid: Rejected[] = []
   readonly alerts: Alert[] = []
   readonly notifications: Notification[] = []
+  readonly subscriptions: SubscriptionInfo[] = []
 
   constructor(
     readonly session: MonitorSession,
@@ -48,6 +70,7 @@ export class SessionRecorder {
     session.on('invalid', (r) => this.invalid.push(r))
     session.on('alert', (a) => this.alerts.push(a))
     session.on('notification', (n) => this.notifications.push(n))
+    session.on('subscription', (info) => this.subscriptions.push(info))
   }
 
   /** The latest state the session published. */

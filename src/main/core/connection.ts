@@ -49,6 +49,8 @@ export type ConnectionEvents = {
   sent: (message: ClientMessage) => void
   message: (message: ServerMessage) => void
   invalid: (rejected: Rejected) => void
+  /** Fields of accepted messages that were read leniently and dropped (paths). */
+  fields_dropped: (fields: string[]) => void
 }
 
 /** One socket's life; its timers and listeners belong to `owned`. */
@@ -304,6 +306,7 @@ export class NebulaConnection {
     }
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString()
     const decoded = decodeServerFrame(text)
+    if (decoded.dropped.length > 0) this.events.emit('fields_dropped', decoded.dropped)
     for (const rejected of decoded.rejected) this.events.emit('invalid', rejected)
     for (const message of decoded.messages) {
       if (attempt !== this.current) return

@@ -1,5 +1,6 @@
 import type { Coverage } from '@shared/connection-state'
 import { ALL_ID, Resource } from '@shared/protocol'
+import type { Execution } from '@shared/protocol'
 import type { SubscriptionInfo } from './subscription-registry'
 
 /** What REST polling must cover while some subscriptions are not live. */
@@ -70,4 +71,20 @@ export function computeCoverage(
           ? 'polling'
           : 'none'
   return { level, follow, live, pending, refused, polled }
+}
+
+/**
+ * True when `follow` (everything, or chosen subscriptions) covers the execution's updates:
+ * reconciliation and polling keep only what the subscriptions would have pushed.
+ */
+export function followsExecution(
+  follow: 'all' | ReadonlyArray<{ resource: string; id: string }>,
+  execution: Execution
+): boolean {
+  if (follow === 'all') return true
+  return follow.some(
+    ({ resource, id }) =>
+      (resource === Resource.Execution && id === execution.id) ||
+      (resource === Resource.WorkflowExecutions && (id === ALL_ID || id === execution.workflow_id))
+  )
 }

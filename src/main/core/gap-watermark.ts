@@ -31,6 +31,21 @@ export class GapWatermark {
     return this.held
   }
 
+  /** The newest `started_at` seen so far (server clock), live or not. */
+  get latest(): string | null {
+    return this.seen
+  }
+
+  /**
+   * While held: everything up to `to` is covered now (REST polling listed the uncovered part
+   * up to there), so both the committed watermark and the hold point move up to it.
+   */
+  advanceHeld(to: string | null): void {
+    if (!this.held) return
+    this.value = laterOf(this.value, to)
+    this.heldFrom = laterOf(this.heldFrom, to)
+  }
+
   /** Notes an execution's start; while live and not held, the watermark follows it. */
   observe(startedAt: string | null | undefined, live: boolean): void {
     this.seen = laterOf(this.seen, startedAt)

@@ -1,77 +1,33 @@
-import type { Alert, Notification } from '@shared/alerts'
+import type { Alert } from '@shared/alerts'
 import type { ConnectionState, Coverage } from '@shared/connection-state'
 import { DisposableStore } from '@shared/disposable'
 import type { Disposer } from '@shared/disposable'
 import { Emitter } from '@shared/emitter'
 import { ALL_ID, Resource } from '@shared/protocol'
-import type { Execution, Rejected, ServerMessage } from '@shared/protocol'
+import type { Execution, ServerMessage } from '@shared/protocol'
 import { describeError, redact } from '@shared/redact'
 import { AlertPipeline } from './alert-pipeline'
 import { AnswerCorrelator } from './answer-correlator'
 import { CommandQueue } from './command-queue'
 import { NebulaConnection } from './connection'
-import type { ConnectionOptions } from './connection'
-import { computeCoverage } from './coverage'
+import { computeCoverage, followsExecution, isEmptyScope, uncoveredScope } from './coverage'
 import type { FollowMode } from './coverage'
 import { ExecutionStore } from './execution-store'
-import type { StoreLimits, Transition } from './execution-store'
 import { FollowAll } from './follow-all'
 import { GapWatermark } from './gap-watermark'
+import { Leniency } from './leniency'
+import type { LeniencyCounts } from './leniency'
 import { Lifecycle } from './lifecycle'
-import type { InvalidTransitionMode } from './lifecycle'
 import { NotificationCenter } from './notification-center'
-import type { NotificationPolicy, NotificationPolicyOptions } from './notification-policy'
 import { ProfileStateFile, ProfileStateSaver, emptyProfileState } from './profile-state'
 import type { ProfileState } from './profile-state'
 import { RestClient } from './rest-client'
 import { SubscriptionRegistry } from './subscription-registry'
-import type { SubscriptionInfo, SubscriptionRegistryOptions } from './subscription-registry'
+import { CoveragePoller } from './poller'
 import { Synchronizer } from './sync'
+import type { MonitorSessionOptions, SessionEvents } from './session-options'
 
-export interface MonitorSessionOptions {
-  /** Server base URL (http, https, ws or wss). */
-  server: string
-  /** Allow `http`/`ws` to a host that is not loopback (the token travels in clear text). */
-  allowInsecure?: boolean
-  /** Server profile id: keys the keychain entry and the persisted state. */
-  profile: string
-  getToken: () => Promise<string | null> | string | null
-  /** Where per-profile state lives; null keeps nothing between runs. */
-  stateDir: string | null
-  /** `all` follows every execution; otherwise exactly these subscriptions. */
-  follow: 'all' | Array<{ resource: string; id: string }>
-  connection?: Omit<
-    ConnectionOptions,
-    'server' | 'getToken' | 'log' | 'lifecycle' | 'allowInsecure' | 'onInvalidTransition'
-  >
-  /** Subscription answers: the confirm bound and the retry backoff. */
-  subscriptions?: Omit<SubscriptionRegistryOptions, 'refuseOnSilence' | 'log'>
-  /**
-   * The notification policy's options, or a policy instance shared with other sessions (one
-   * budget across profiles). Each decision comes out once, as a `notification` event of the
-   * session whose call (or tick) produced it.
-   */
-  notifications?: NotificationPolicyOptions | NotificationPolicy
-  store?: Partial<StoreLimits>
-  /** How long to wait for subscription answers before reconciling anyway. */
-  settleTimeoutMs?: number
-  /** Delay before a failed reconciliation is tried again. */
-  resyncDelayMs?: number
-  /** What an invalid lifecycle transition does: `throw` (tests) or `log` (default). */
-  onInvalidTransition?: InvalidTransitionMode
-  log?: (line: string) => void
-  now?: () => number
-}
-
-export type SessionEvents = {
-  state: (state: ConnectionState) => void
-  message: (message: ServerMessage) => void
-  invalid: (rejected: Rejected) => void
-  transition: (transition: Transition) => void
-  alert: (alert: Alert) => void
-  notification: (notification: Notification) => void
-  subscription: (info: SubscriptionInfo) => void
-}
+export type { MonitorSessionOptions, SessionEvents } from './session-options'
 
 /** A coverage change is published at most this often while the state stays the same. */
 const COVERAGE_REPUBLISH_MS = 1_000
@@ -92,10 +48,12 @@ export class MonitorSession {
   private readonly events: Emitter<SessionEvents>
   private readonly owned = new DisposableStore()
   private readonly correlator = new AnswerCorrelator()
+  private readonly leniency: Leniency
   private readonly pipeline: AlertPipeline
   private readonly commands: CommandQueue
   private readonly followAll: FollowAll | undefined
   private readonly sync: Synchronizer
+  private readonly poller: CoveragePoller
   private readonly saver: ProfileStateSaver | undefined
   private readonly log: (line: string) => void
   private readonly now: () => number
@@ -119,7 +77,11 @@ export class MonitorSession {
       lifecycle: this.lifecycle,
       log: this.log
     })
-    this.rest = new RestClient(this.connection.endpoints.restBase, options.getToken)
+    this.leniency = new Leniency(this.log)
+    this.rest = new RestClient(this.connection.endpoints.restBase, options.getToken, {
+      onDropped: (fields) => this.leniency.droppedFields(fields),
+      onUnreadable: (record) => this.leniency.unreadableRecord(record)
+    })
     this.store = new ExecutionStore(options.store)
     this.subscriptions = new SubscriptionRegistry(this.connection, {
       ...options.subscriptions,
@@ -149,24 +111,44 @@ export class MonitorSession {
     this.watermark = new GapWatermark(this.persisted.watermark)
     this.unchecked = this.persisted.open_execution_ids
     this.followAll =
-      options.follow === 'all' ? new FollowAll(this.subscriptions, this.rest, this.log) : undefined
+      options.follow === 'all'
+        ? new FollowAll(this.subscriptions, this.rest, this.log, (workflows) => {
+            for (const workflow of workflows) this.store.upsertWorkflow(workflow)
+          })
+        : undefined
     this.sync = new Synchronizer({
       lifecycle: this.lifecycle,
       registry: this.subscriptions,
       rest: this.rest,
       watermark: this.watermark,
       followAll: this.followAll,
-      trackedIds: () => [...new Set([...this.unchecked, ...this.store.openExecutionIds()])],
+      uncovered: () => !isEmptyScope(uncoveredScope(this.subscriptions.list(), this.followMode)),
+      trackedIds: () => this.trackedIds(),
       ingest: (executions, baseline, missed) => this.ingestReconciled(executions, baseline, missed),
+      unreadable: (ids) => this.leniency.unreadableIds(ids),
       missed: (alerts) => this.notifications.missed(alerts),
       reconciled: () => {
         this.unchecked = []
         this.saver?.schedule()
+        this.poller.update()
       },
       log: this.log,
       now: this.now,
       settleTimeoutMs: options.settleTimeoutMs ?? 10_000,
       resyncDelayMs: options.resyncDelayMs ?? 5_000
+    })
+    this.poller = new CoveragePoller({
+      rest: this.rest,
+      watermark: this.watermark,
+      subscriptions: () => this.subscriptions.list(),
+      followMode: () => this.followMode,
+      reconciled: () => this.sync.isReconciled,
+      openExecutions: () => this.store.openExecutions(),
+      ingest: (executions) => this.ingestReconciled(executions, false),
+      unreadable: (ids) => this.leniency.unreadableIds(ids),
+      changed: () => this.coverageChanged(),
+      log: this.log,
+      intervalMs: options.pollIntervalMs ?? 15_000
     })
     this.wire()
   }
@@ -209,7 +191,12 @@ export class MonitorSession {
 
   /** Which subscriptions are live, waiting or refused, and whether REST polling covers the rest. */
   get coverage(): Coverage {
-    return computeCoverage(this.subscriptions.list(), this.followMode, false)
+    return computeCoverage(this.subscriptions.list(), this.followMode, this.poller.isPolling)
+  }
+
+  /** What had to be read leniently so far: fields dropped, REST records skipped. */
+  get leniencyCounts(): LeniencyCounts {
+    return this.leniency.counts()
   }
 
   /** True while `open`: synced, and no subscription waits for an answer. */
@@ -226,6 +213,7 @@ export class MonitorSession {
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
+    this.poller.dispose()
     this.sync.dispose()
     this.commands.dispose()
     // Forget subscriptions before the socket closes: nothing is unsubscribed one by one (the
@@ -248,6 +236,7 @@ export class MonitorSession {
       this.subscriptions.hasLiveTimers() ||
       this.commands.hasLiveTimers() ||
       this.sync.hasLiveTimers() ||
+      this.poller.hasLiveTimers() ||
       this.saver?.hasLiveTimer() === true ||
       this.notifications.hasLiveTimers() ||
       this.owned.liveTimers > 0
@@ -264,6 +253,13 @@ export class MonitorSession {
     owned.add(
       this.subscriptions.on('change', (info) => {
         this.events.emit('subscription', info)
+        this.poller.update()
+        this.coverageChanged()
+      })
+    )
+    owned.add(
+      this.subscriptions.on('removed', () => {
+        this.poller.update()
         this.coverageChanged()
       })
     )
@@ -272,6 +268,7 @@ export class MonitorSession {
     owned.add(connection.on('sent', (message) => this.correlator.sent(message)))
     owned.add(connection.on('message', (message) => this.onMessage(message)))
     owned.add(connection.on('invalid', (rejected) => this.events.emit('invalid', rejected)))
+    owned.add(connection.on('fields_dropped', (fields) => this.leniency.droppedFields(fields)))
     owned.add(this.notifications.on('notification', (n) => this.events.emit('notification', n)))
   }
 
@@ -283,6 +280,7 @@ export class MonitorSession {
   private onDropped(): void {
     this.correlator.reset()
     this.sync.dropped()
+    this.poller.update()
     this.subscriptions.disconnected()
     this.commands.disconnected()
   }
@@ -344,19 +342,15 @@ export class MonitorSession {
   /** Reconciled executions, within what this session follows. */
   private ingestReconciled(executions: Execution[], baseline: boolean, missed?: Alert[]): void {
     for (const execution of executions) {
-      if (this.followsExecution(execution)) this.ingest(execution, baseline, missed)
+      this.leniency.read(execution.id)
+      if (followsExecution(this.options.follow, execution)) this.ingest(execution, baseline, missed)
     }
   }
 
-  /** True when this session's subscriptions cover the execution's updates. */
-  private followsExecution(execution: Execution): boolean {
-    if (this.options.follow === 'all') return true
-    return this.options.follow.some(
-      ({ resource, id }) =>
-        (resource === Resource.Execution && id === execution.id) ||
-        (resource === Resource.WorkflowExecutions &&
-          (id === ALL_ID || id === execution.workflow_id))
-    )
+  /** Executions worth a fresh look: open (also when the last run stopped), or unread last time. */
+  private trackedIds(): string[] {
+    const ids = [...this.unchecked, ...this.store.openExecutionIds(), ...this.leniency.retryIds]
+    return [...new Set(ids)]
   }
 
   private snapshot(): ProfileState {

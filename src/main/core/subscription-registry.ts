@@ -36,7 +36,10 @@ export interface SubscriptionRegistryOptions {
 }
 
 type RegistryEvents = {
+  /** A subscription was added or its status (or error) changed. */
   change: (info: SubscriptionInfo) => void
+  /** The last hold on a subscription was released; it is no longer tracked. */
+  removed: (info: SubscriptionInfo) => void
 }
 
 // Errors that say the subscription can never succeed: surfaced, and not retried on reconnect.
@@ -200,6 +203,7 @@ export class SubscriptionRegistry {
     this.clearTimer(entry)
     this.entries.delete(key)
     if (this.open && entry.status !== 'failed') this.request('unsubscribe', entry)
+    this.events.emit('removed', snapshot(entry))
   }
 
   private request(type: 'subscribe' | 'unsubscribe', entry: Entry): void {

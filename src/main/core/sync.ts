@@ -17,10 +17,14 @@ export interface SyncContext {
   rest: RestClient
   watermark: GapWatermark
   followAll: FollowAll | undefined
+  /** True while part of what is followed has no live subscription (pending or refused). */
+  uncovered(): boolean
   /** Executions worth a fresh look: open when last seen (also by a previous run). */
   trackedIds(): string[]
   /** Feeds reconciled executions through the pipeline (the session filters by scope). */
   ingest(executions: Execution[], baseline: boolean, missed?: Alert[]): void
+  /** Ids of records a reconciliation could not read (looked at again next time). */
+  unreadable(ids: string[]): void
   /** Failures found by the first sync of this run: notified as one summary. */
   missed(alerts: Alert[]): void
   /** The first reconciliation of this run succeeded (the previous run's open ids are checked). */
@@ -46,9 +50,10 @@ interface SyncRun {
  * Brings a freshly opened socket to `open`: re-subscribe (the registry), wait for the answers
  * (bounded), reconcile the gap over REST, and declare the session synced once no subscription
  * waits for an answer. While live, a subscription that waits again sends the session back to
- * `syncing` and holds the watermark; once answered, a catch-up reconciliation covers the
- * stretch it was not live, and the session is `open` again. Feeds the lifecycle
- * `synced`, `sync_pending` and `sync_failed`.
+ * `syncing`. While anything followed is not live (waiting or refused) the watermark is held and
+ * REST polling covers it (poller.ts); once everything is live again, a catch-up reconciliation
+ * covers the stretch from the held point. Feeds the lifecycle `synced`, `sync_pending` and
+ * `sync_failed`.
  */
 export class Synchronizer {
   private run: SyncRun | undefined
@@ -58,10 +63,13 @@ export class Synchronizer {
   private disposed = false
   /** Timers of the current socket's sync; replaced with each socket. */
   private timers = new DisposableStore()
-  private readonly unlisten: Disposer
+  private readonly unlisten: Disposer[]
 
   constructor(private readonly ctx: SyncContext) {
-    this.unlisten = ctx.registry.on('change', () => this.advance())
+    this.unlisten = [
+      ctx.registry.on('change', () => this.advance()),
+      ctx.registry.on('removed', () => this.advance())
+    ]
   }
 
   /** True once this socket's gap is reconciled (REST polling may start). */
@@ -91,7 +99,7 @@ export class Synchronizer {
   /** Stops for good. */
   dispose(): void {
     this.cancel()
-    this.unlisten()
+    for (const unlisten of this.unlisten) unlisten()
     this.timers.dispose()
     this.disposed = true
   }
@@ -120,6 +128,7 @@ export class Synchronizer {
       if (result.truncated)
         ctx.log('reconciliation hit its page limit; older gaps may be incomplete')
       const missed: Alert[] = []
+      ctx.unreadable(result.unreadableIds)
       ctx.ingest(result.executions, gapWatermark === null, startup ? missed : undefined)
       ctx.missed(missed)
     } catch (error) {
@@ -131,13 +140,15 @@ export class Synchronizer {
       return
     }
     this.firstSync = false
-    ctx.reconciled()
     run.reconciled = true
-    // Subscriptions still waiting: what happens in their scope until they are answered is
-    // neither pushed nor in this reconciliation. Hold the watermark at the gap's start; the
-    // catch-up looks at the same stretch again once they are answered.
-    if (ctx.registry.hasPending()) ctx.watermark.hold(gapWatermark)
+    // On first contact the baseline is everything up to now.
+    if (gapWatermark === null) ctx.watermark.commit(ctx.now())
+    // Part of what is followed not live: what happens there from now on is neither pushed nor
+    // in this reconciliation. Hold the watermark at the gap's start; REST polling and the
+    // catch-up once everything is live look at that stretch again.
+    if (ctx.uncovered()) ctx.watermark.hold(gapWatermark ?? ctx.watermark.committed)
     else ctx.watermark.commit(ctx.now())
+    ctx.reconciled()
     this.advance()
   }
 
@@ -152,7 +163,10 @@ export class Synchronizer {
       if (ctx.lifecycle.can('sync_pending')) ctx.lifecycle.dispatch({ type: 'sync_pending' })
       return
     }
-    if (ctx.watermark.isHeld) {
+    if (ctx.uncovered()) {
+      // Refused subscriptions: settled, covered by REST polling, watermark held meanwhile.
+      ctx.watermark.hold()
+    } else if (ctx.watermark.isHeld) {
       void this.catchUp(run)
       return
     }
@@ -177,8 +191,9 @@ export class Synchronizer {
         trackedIds: ctx.trackedIds()
       })
       if (run.cancelled) return
+      ctx.unreadable(result.unreadableIds)
       ctx.ingest(result.executions, false)
-      if (!this.catchUpAgain && !ctx.registry.hasPending()) ctx.watermark.commit(ctx.now())
+      if (!this.catchUpAgain && !ctx.uncovered()) ctx.watermark.commit(ctx.now())
     } catch (error) {
       if (run.cancelled) return
       const reason = `catch-up reconciliation failed: ${describeError(error)}`
@@ -221,7 +236,8 @@ export class Synchronizer {
           finish()
         }, this.ctx.settleTimeoutMs)
       }
-      const unlisten = registry.on('change', check)
+      const listeners = [registry.on('change', check), registry.on('removed', check)]
+      const unlisten = (): void => listeners.forEach((dispose) => dispose())
       // Cancelling the run (the socket went away) ends the wait at once.
       hold.release = timers.add(finish)
       check()
