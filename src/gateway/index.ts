@@ -197,7 +197,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   try {
     await listen(server, port, host)
   } catch (error) {
-    await ws.close()
+    await ws.dispose()
     if (ownsEngine) engine.dispose()
     throw error
   }
@@ -208,7 +208,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   let closing: Promise<void> | undefined
 
   const close = async (): Promise<void> => {
-    await ws.close()
+    await ws.dispose()
     await new Promise<void>((resolve) => {
       server.close(() => resolve())
       server.closeAllConnections()

@@ -174,8 +174,8 @@ export class WsServer {
     }
   }
 
-  /** Closes every connection (1001) and stops listening to the engine. Idempotent. */
-  close(): Promise<void> {
+  /** Closes every connection (1001), stops listening to the engine; resolves once all closed. */
+  dispose(): Promise<void> {
     this.closing ??= this.shutdown()
     return this.closing
   }
