@@ -3,7 +3,7 @@ import type { Gateway, GatewayOptions } from '@gateway'
 import { CloseCode, ErrorCode } from '@shared/protocol'
 import { freshClaims, signHmac, withBadSignature } from '../helpers/jwt'
 import { upgradeStatus, withToken } from '../helpers/ws-client'
-import { ManualClock, TEST_SECRET, startTestGateway } from '../fixtures/gateway'
+import { ManualClock, RestartableGateway, TEST_SECRET, startTestGateway } from '../fixtures/gateway'
 import { RawClient, rest } from './fixtures'
 import type { RawFrame } from './fixtures'
 
@@ -236,6 +236,23 @@ describe('document dialect: limits', () => {
       expect(client.ws.readyState).toBe(client.ws.OPEN)
     } finally {
       await limited.close()
+    }
+  })
+})
+
+describe('the restartable fixture', () => {
+  it('keeps the dialect across a restart on the same port', async () => {
+    const rig = await RestartableGateway.start({ autoRun: false }, { dialect: 'document' })
+    try {
+      expect(await upgradeStatus(rig.gateway.wsUrl)).toBe(401)
+      const resumed = await rig.restart()
+      expect(resumed.port).toBe(rig.port)
+      expect(resumed.dialect).toBe('document')
+      expect(await upgradeStatus(resumed.wsUrl)).toBe(401)
+      const client = await open(resumed)
+      expect(await client.barrier()).toEqual([])
+    } finally {
+      await rig.dispose()
     }
   })
 })
