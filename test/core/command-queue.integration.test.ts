@@ -8,6 +8,7 @@ import { WS_PATH } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import {
   CORE_TEST_SECRET,
+  DIALECTS,
   createTestEngine,
   freePort,
   startOnPort,
@@ -25,7 +26,7 @@ afterEach(async () => {
   cleanup = []
 })
 
-describe('command queue', () => {
+describe.each(DIALECTS)('command queue (%s dialect)', (dialect) => {
   it('holds executeWorkflow while disconnected and runs it once connected', async () => {
     const engine = createTestEngine()
     cleanup.push(() => engine.dispose())
@@ -39,7 +40,9 @@ describe('command queue', () => {
     await rec.waitForCount('reconnecting', 2)
     expect(engine.listExecutions()).toEqual([])
 
-    const gateway = await startOnPort(engine, port)
+    // The document's server echoes no request_id: its answer is the new execution's first
+    // update, told from pushed ones by order and by being new.
+    const gateway = await startOnPort(engine, port, { dialect })
     cleanup.push(() => gateway.close())
     session.nudge()
     const execution = await pending
@@ -48,6 +51,27 @@ describe('command queue', () => {
     expect(engine.listExecutions()).toHaveLength(1)
   })
 
+  it('fails visibly when the server refuses the command', async () => {
+    const engine = createTestEngine()
+    cleanup.push(() => engine.dispose())
+    const port = await freePort()
+    const gateway = await startOnPort(engine, port, { dialect })
+    cleanup.push(() => gateway.close())
+    const token = await gateway.mintToken()
+    const { session, rec } = startSession(testSessionOptions(gateway.url, () => token))
+    cleanup.push(() => session.dispose())
+    await rec.waitForState('open')
+    const changesBefore = rec.subscriptions.length
+    const outcome = await session.executeWorkflow('wf_does_not_exist').catch((e: unknown) => e)
+    expect(outcome).toBeInstanceOf(CommandError)
+    expect((outcome as CommandError).code).toBe('NOT_FOUND')
+    // The refusal was the command's, not a subscription's.
+    expect(session.coverage.level).toBe('live')
+    expect(rec.subscriptions.slice(changesBefore)).toEqual([])
+  })
+})
+
+describe('command queue without a session', () => {
   it('expires with a clear error when no connection comes, and never sends it later', async () => {
     const port = await freePort()
     const token = await signHmac(freshClaims('queue-user'), CORE_TEST_SECRET)

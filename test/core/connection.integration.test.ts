@@ -6,7 +6,7 @@ import { NebulaConnection } from '@main/core/connection'
 import type { ConnectionOptions } from '@main/core/connection'
 import type { ConnectionState } from '@shared/connection-state'
 import { WS_PATH } from '@shared/protocol'
-import { delay, waitUntil } from '../helpers/wait'
+import { waitUntil } from '../helpers/wait'
 import { freePort } from './support'
 
 // NebulaConnection against raw servers (real sockets): the fast loop, giving up, nudging,
@@ -39,9 +39,11 @@ function track(options: Partial<ConnectionOptions> & Pick<ConnectionOptions, 'se
   return { connection, states, logs }
 }
 
-async function rawServer(
-  onConnection: (ws: import('ws').WebSocket) => void
-): Promise<{ port: number; connections: () => number }> {
+async function rawServer(onConnection: (ws: import('ws').WebSocket) => void): Promise<{
+  port: number
+  connections: () => number
+  roundTrip: () => Promise<void>
+}> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: WS_PATH })
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
   let count = 0
@@ -49,11 +51,19 @@ async function rawServer(
     count++
     onConnection(ws)
   })
+  /** A WebSocket ping to every client and its pong back. */
+  const roundTrip = async (): Promise<void> => {
+    await Promise.all(
+      [...server.clients].map(
+        (client) => new Promise<void>((resolve) => client.once('pong', () => resolve()).ping())
+      )
+    )
+  }
   cleanup.push(() => {
     for (const client of server.clients) client.terminate()
     return new Promise<void>((resolve) => server.close(() => resolve()))
   })
-  return { port: (server.address() as AddressInfo).port, connections: () => count }
+  return { port: (server.address() as AddressInfo).port, connections: () => count, roundTrip }
 }
 
 describe('NebulaConnection', () => {
@@ -69,8 +79,6 @@ describe('NebulaConnection', () => {
     expect(offline.attempt).toBe(10)
     expect(offline.retry_in_ms).toBe(60_000)
     expect(offline.reason).toMatch(/ECONNREFUSED/)
-    expect(states.filter((s) => s.state === 'connecting')).toHaveLength(10)
-    await delay(200)
     expect(states.filter((s) => s.state === 'connecting')).toHaveLength(10)
 
     connection.nudge()
@@ -111,7 +119,9 @@ describe('NebulaConnection', () => {
     reads[0]!(`${TOKEN}-old`)
     // A bare connection stops at `syncing` (socket up): nothing above it syncs.
     await waitUntil(() => connection.state.state === 'syncing', { what: 'the socket open' })
-    await delay(200)
+    // The overtaken read resolved first, so a second socket would already be on its way:
+    // after a round trip on the open one, the server has seen every socket this made.
+    await server.roundTrip()
     expect(server.connections()).toBe(1)
   })
 
@@ -124,7 +134,7 @@ describe('NebulaConnection', () => {
     connection.start()
     connection.dispose()
     fail(new Error('keychain locked'))
-    await delay(20)
+    await new Promise((resolve) => setImmediate(resolve)) // the rejection is handled by now
     expect(connection.state.state).toBe('closed')
     expect(states.map((s) => s.state)).toEqual(['connecting', 'closed'])
   })

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { waitUntil } from '../helpers/wait'
-import { startCoreGateway, startSession, TcpProxy, testSessionOptions } from './support'
+import {
+  DIALECTS,
+  startDialectGateway,
+  startSession,
+  TcpProxy,
+  testSessionOptions
+} from './support'
 
 // A zombie connection: the peer stops reading and answering but never closes (a frozen TCP
 // proxy, real sockets). The heartbeat must notice and reconnect once the path works again.
@@ -16,9 +22,9 @@ afterEach(async () => {
   cleanup = []
 })
 
-describe('frozen peer', () => {
+describe.each(DIALECTS)('frozen peer (%s dialect)', (dialect) => {
   it('leaves open within heartbeat + pong timeout, then reconnects when the path thaws', async () => {
-    const gateway = await startCoreGateway()
+    const gateway = await startDialectGateway(dialect)
     cleanup.push(() => gateway.close())
     const proxy = await TcpProxy.start(gateway.port)
     cleanup.push(() => proxy.close())
@@ -66,9 +72,9 @@ describe('frozen peer', () => {
   })
 })
 
-describe('closing while the peer is frozen', () => {
+describe.each(DIALECTS)('closing while the peer is frozen (%s dialect)', (dialect) => {
   it('releases the socket promptly instead of waiting for a close frame that never comes', async () => {
-    const gateway = await startCoreGateway()
+    const gateway = await startDialectGateway(dialect)
     cleanup.push(() => gateway.close())
     const proxy = await TcpProxy.start(gateway.port)
     cleanup.push(() => proxy.close())

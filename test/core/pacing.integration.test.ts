@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { api } from '../helpers/http'
 import { waitUntil } from '../helpers/wait'
-import { startCoreGateway, startSession, testSessionOptions } from './support'
+import { DIALECTS, startDialectGateway, startSession, testSessionOptions } from './support'
 
 // 150 workflows on a server that refuses `workflow_executions:all` and allows 40 messages per
 // 2 s: the session needs ~152 subscribe messages plus heartbeats, paced at 36 per 3 s, and the
@@ -17,10 +17,10 @@ afterEach(async () => {
   cleanup = []
 })
 
-describe('pacing under the rate limit', () => {
+describe.each(DIALECTS)('pacing under the rate limit (%s dialect)', (dialect) => {
   it(`subscribes to ${WORKFLOWS} workflows without ever being rate limited`, async () => {
-    const gateway = await startCoreGateway({
-      allowAllExecutions: false,
+    const gateway = await startDialectGateway(dialect, {
+      refuseAll: true,
       rateLimit: { maxMessages: 40, windowMs: 2_000 }
     })
     cleanup.push(() => gateway.close())
@@ -86,10 +86,10 @@ describe('pacing under the rate limit', () => {
   }, 60_000)
 })
 
-describe('subscriptions confirmed after the gap was reconciled', () => {
+describe.each(DIALECTS)('subscriptions confirmed after the gap was reconciled (%s)', (dialect) => {
   it('still alerts failures that happened before the late subscriptions were confirmed', async () => {
-    const gateway = await startCoreGateway({
-      allowAllExecutions: false,
+    const gateway = await startDialectGateway(dialect, {
+      refuseAll: true,
       rateLimit: { maxMessages: 40, windowMs: 2_000 }
     })
     cleanup.push(() => gateway.close())

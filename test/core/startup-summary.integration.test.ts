@@ -11,8 +11,15 @@ import { startCoreGateway, startSession, testSessionOptions } from './support'
 import type { SessionRecorder } from './support'
 
 // Failures while the monitor was closed: on the next start (same state dir and profile) one
-// startup summary, one alert each, and nothing for what the previous run already alerted.
-// A corrupt state file is moved aside with a clear message and the monitor still works.
+// startup summary, one alert each, and nothing for what the previous run already alerted:
+// exactly once across restarts of the session. A corrupt state file is moved aside with a
+// clear message and the monitor still works. Against both dialects and foreign field shapes.
+
+const SERVERS = [
+  { dialect: 'extended' },
+  { dialect: 'document' },
+  { dialect: 'document', foreignShapes: true }
+] as const
 
 let cleanup: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -33,7 +40,7 @@ async function finished(engine: Engine, ids: string[]): Promise<void> {
   )
 }
 
-describe('startup summary from persisted state', () => {
+describe.each(SERVERS)('startup summary from persisted state (%o)', (server) => {
   it('summarises failures missed while closed, alerts each once, and survives a corrupt file', async () => {
     const engine = createEngine({
       autoRun: false,
@@ -42,7 +49,7 @@ describe('startup summary from persisted state', () => {
       failureRate: 0
     })
     cleanup.push(() => engine.dispose())
-    const gateway = await startCoreGateway({ engine })
+    const gateway = await startCoreGateway({ engine, ...server })
     cleanup.push(() => gateway.close())
     const token = await gateway.mintToken()
     const stateDir = mkdtempSync(join(tmpdir(), 'nebula-state-'))

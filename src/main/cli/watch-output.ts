@@ -70,7 +70,7 @@ export function prettyOutput(write: (line: string) => void, color: boolean): Wat
         state.coverage ? describeCoverage(state.coverage) : ''
       ].filter(Boolean)
       const tone =
-        state.state === 'open'
+        state.state === 'open' && (state.coverage?.level ?? 'live') === 'live'
           ? 32
           : state.state === 'auth_failed' || state.state === 'offline'
             ? 31

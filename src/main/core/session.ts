@@ -249,7 +249,13 @@ export class MonitorSession {
 
   private wire(): void {
     const { connection, owned } = this
-    owned.add(this.lifecycle.on('state', (state) => this.events.emit('state', state)))
+    owned.add(
+      this.lifecycle.on('state', (state) => {
+        // Coverage only rides on syncing and open: nothing to republish in any other state.
+        if (state.state !== 'syncing' && state.state !== 'open') this.stopCoverageTimer()
+        this.events.emit('state', state)
+      })
+    )
     owned.add(
       this.subscriptions.on('change', (info) => {
         this.events.emit('subscription', info)
@@ -294,6 +300,11 @@ export class MonitorSession {
       this.coverageTimer = undefined
       this.lifecycle.setCoverage(this.coverage, true)
     }, COVERAGE_REPUBLISH_MS)
+  }
+
+  private stopCoverageTimer(): void {
+    this.owned.clear(this.coverageTimer)
+    this.coverageTimer = undefined
   }
 
   private onMessage(received: ServerMessage): void {
