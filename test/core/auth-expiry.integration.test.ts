@@ -55,6 +55,9 @@ describe.each(DIALECTS)('close 4401 mid-session (%s dialect)', (dialect) => {
     expect(session.hasLiveResources()).toBe(false)
     expect(proxy.wsUpgrades).toBe(upgrades + 1)
 
+    // One "sign in again" notice for the profile, however often the token is refused.
+    expect(rec.notifications.map((n) => [n.kind, n.profile])).toEqual([['auth_failed', 'test']])
+
     // A fresh token: back to open.
     const expired = token
     token = await gateway.mintToken()

@@ -12,7 +12,7 @@ import { DEFAULT_PACING, Outbox, Priority } from './outbox'
 import type { PacingPolicy, PriorityValue } from './outbox'
 import { describeError, redact } from '@shared/redact'
 import { ReconnectPlan } from './reconnect-plan'
-import { SocketCloser } from './socket-closer'
+import { SocketCloser, silence } from './socket-closer'
 import { resolveServerEndpoints } from './server-url'
 import type { ServerEndpoints } from './server-url'
 
@@ -383,12 +383,7 @@ export class NebulaConnection {
   private release(attempt: Attempt): void {
     attempt.owned.dispose()
     attempt.pongTimer = undefined
-    attempt.ws.removeAllListeners('message')
-    attempt.ws.removeAllListeners('open')
-    attempt.ws.removeAllListeners('pong')
-    attempt.ws.removeAllListeners('unexpected-response')
-    // Keep an error listener: a late socket error must never become an uncaught exception.
-    attempt.ws.on('error', () => {})
+    silence(attempt.ws)
   }
 
   private dropCurrent(code: number, reason: string): void {

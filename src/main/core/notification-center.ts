@@ -24,7 +24,9 @@ export class NotificationCenter {
   constructor(
     policy: NotificationPolicyOptions | NotificationPolicy = {},
     private readonly now: () => number = Date.now,
-    log: (line: string) => void = () => {}
+    log: (line: string) => void = () => {},
+    /** The profile of the session using this center, named on its notices. */
+    private readonly profile?: string
   ) {
     this.policy = policy instanceof NotificationPolicy ? policy : new NotificationPolicy(policy)
     this.events = new Emitter((error) => log(`notification listener failed: ${String(error)}`))
@@ -37,17 +39,28 @@ export class NotificationCenter {
 
   /** A new alert. */
   alert(alert: Alert): void {
-    this.deliver(this.policy.onAlert(alert, this.now()))
+    this.deliver(this.policy.onAlert(alert, this.now(), this.profile))
   }
 
-  /** An execution completed: maybe a workflow recovered. */
+  /** An execution completed: maybe a workflow recovers. */
   completed(transition: ExecutionTransition): void {
-    this.deliver(this.policy.onCompleted(transition, this.now()))
+    this.deliver(this.policy.onCompleted(transition, this.now(), this.profile))
   }
 
   /** Failures that happened while the monitor was closed. */
   missed(alerts: readonly Alert[]): void {
-    if (alerts.length > 0) this.deliver(this.policy.onMissedFailures(alerts, this.now()))
+    if (alerts.length > 0)
+      this.deliver(this.policy.onMissedFailures(alerts, this.now(), this.profile))
+  }
+
+  /** The server refused the token: the user must sign in again. */
+  authFailed(reason?: string): void {
+    this.deliver(this.policy.onAuthFailed(this.now(), this.profile, reason))
+  }
+
+  /** The session is live again after an auth failure. */
+  authRestored(): void {
+    this.policy.onAuthRestored(this.profile)
   }
 
   /** Suppresses notifications until `until` (ms), or ends do-not-disturb (null). */

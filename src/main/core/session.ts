@@ -91,7 +91,12 @@ export class MonitorSession {
       log: this.log
     })
     this.commands = new CommandQueue(this.connection)
-    this.notifications = new NotificationCenter(options.notifications, this.now, this.log)
+    this.notifications = new NotificationCenter(
+      options.notifications,
+      this.now,
+      this.log,
+      options.profile
+    )
     this.pipeline = new AlertPipeline(
       this.store,
       this.notifications,
@@ -116,7 +121,14 @@ export class MonitorSession {
             for (const workflow of workflows) this.store.upsertWorkflow(workflow)
           })
         : undefined
-    this.sync = new Synchronizer({
+    this.sync = this.createSync()
+    this.poller = this.createPoller()
+    this.wire()
+  }
+
+  /** The sync of each socket (sync.ts), fed from this session's parts. */
+  private createSync(): Synchronizer {
+    return new Synchronizer({
       lifecycle: this.lifecycle,
       registry: this.subscriptions,
       rest: this.rest,
@@ -134,10 +146,14 @@ export class MonitorSession {
       },
       log: this.log,
       now: this.now,
-      settleTimeoutMs: options.settleTimeoutMs ?? 10_000,
-      resyncDelayMs: options.resyncDelayMs ?? 5_000
+      settleTimeoutMs: this.options.settleTimeoutMs ?? 10_000,
+      resyncDelayMs: this.options.resyncDelayMs ?? 5_000
     })
-    this.poller = new CoveragePoller({
+  }
+
+  /** REST polling for what no live subscription covers (poller.ts). */
+  private createPoller(): CoveragePoller {
+    return new CoveragePoller({
       rest: this.rest,
       watermark: this.watermark,
       subscriptions: () => this.subscriptions.list(),
@@ -148,9 +164,8 @@ export class MonitorSession {
       unreadable: (ids) => this.leniency.unreadableIds(ids),
       changed: () => this.coverageChanged(),
       log: this.log,
-      intervalMs: options.pollIntervalMs ?? 15_000
+      intervalMs: this.options.pollIntervalMs ?? 15_000
     })
-    this.wire()
   }
 
   /** Adds a listener; returns its disposer. */
@@ -254,6 +269,8 @@ export class MonitorSession {
         // Coverage only rides on syncing and open: nothing to republish in any other state.
         if (state.state !== 'syncing' && state.state !== 'open') this.stopCoverageTimer()
         this.events.emit('state', state)
+        if (state.state === 'auth_failed') this.notifications.authFailed(state.reason)
+        else if (state.state === 'open') this.notifications.authRestored()
       })
     )
     owned.add(

@@ -31,3 +31,11 @@ export class SocketCloser {
     return this.closing.size
   }
 }
+
+/** Stops listening to a socket that is being let go; a late error is swallowed, never thrown. */
+export function silence(ws: WebSocket): void {
+  for (const event of ['message', 'open', 'pong', 'unexpected-response'])
+    ws.removeAllListeners(event)
+  // Keep an error listener: a late socket error must never become an uncaught exception.
+  ws.on('error', () => {})
+}
