@@ -2,9 +2,11 @@ import { laterOf } from './reconcile'
 
 /**
  * The point in the server's history up to which nothing can have been missed: the newest
- * execution `started_at` seen while every subscription was confirmed and live. Reconciliation
- * lists from here after a gap. While a subscription is unconfirmed on a live session the
- * watermark is held where it was, so a later catch-up looks at that stretch again.
+ * execution `started_at` seen while everything followed was live. Reconciliation lists from
+ * here after a gap. While anything followed is not live (a subscription waiting for an answer,
+ * or refused) the watermark is held: REST polling moves it up to what it has covered
+ * (`advanceHeld`), and a catch-up reconciliation from the held point covers the rest once
+ * everything is live again (`commit`).
  */
 export class GapWatermark {
   private seen: string | null

@@ -83,7 +83,6 @@ export class Lifecycle {
   private coverage: Coverage | undefined
   private readonly mode: InvalidTransitionMode
   private readonly log: (line: string) => void
-  private invalid = 0
 
   constructor(options: LifecycleOptions = {}) {
     this.mode = options.onInvalid ?? 'log'
@@ -101,11 +100,6 @@ export class Lifecycle {
     return this.published
   }
 
-  /** Invalid transitions seen (and ignored) in `log` mode. */
-  get invalidTransitions(): number {
-    return this.invalid
-  }
-
   /** True when `type` has a transition from the current state. */
   can(type: LifecycleEventType): boolean {
     return TRANSITIONS[type].from.includes(this.current)
@@ -114,7 +108,6 @@ export class Lifecycle {
   /** Applies an event; an invalid one throws or is logged, and never changes the state. */
   dispatch(event: LifecycleEvent): boolean {
     if (!this.can(event.type)) {
-      this.invalid++
       const message = `invalid transition: ${event.type} in ${this.current}`
       if (this.mode === 'throw') throw new InvalidTransitionError(message)
       this.log(`bug: ${message}; state unchanged`)

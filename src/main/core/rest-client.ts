@@ -51,7 +51,11 @@ export interface ExecutionQuery {
   offset?: number
 }
 
-/** A typed, validating client for the REST endpoints the monitor needs. */
+/**
+ * A client for the REST endpoints the monitor needs. Records are read one by one and
+ * leniently (see protocol/lenient.ts): an unreadable one is skipped and reported, never the
+ * page; error text never carries the token.
+ */
 export class RestClient {
   private readonly timeoutMs: number
   private readonly maxPages: number

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { collectDropped } from './lenient'
+import { startCollecting } from './lenient'
 import { CLIENT_MESSAGE_TYPES, ClientMessageSchema, SERVER_MESSAGE_SCHEMAS } from './messages'
 import type { ClientMessage, ServerMessage } from './messages'
 
@@ -104,16 +104,18 @@ export function decodeServerFrame(text: string): DecodedFrame<ServerMessage> {
       dropped: []
     }
   }
-  const { value: out, dropped } = collectDropped(() => {
-    const decoded: Omit<DecodedFrame<ServerMessage>, 'dropped'> = { messages: [], rejected: [] }
+  const out: DecodedFrame<ServerMessage> = { messages: [], rejected: [], dropped: [] }
+  const outer = startCollecting(out.dropped)
+  try {
     for (const entry of entries) {
       const result = classify(entry, serverSchema)
-      if (result.ok) decoded.messages.push(result.message)
-      else decoded.rejected.push(result.rejected)
+      if (result.ok) out.messages.push(result.message)
+      else out.rejected.push(result.rejected)
     }
-    return decoded
-  })
-  return { ...out, dropped }
+  } finally {
+    startCollecting(outer)
+  }
+  return out
 }
 
 const clientSchema = (type: string): z.ZodType<ClientMessage> | undefined =>

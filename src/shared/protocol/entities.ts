@@ -103,8 +103,6 @@ export const WorkflowEventSchema = z.looseObject({
 })
 export type WorkflowEvent = z.infer<typeof WorkflowEventSchema>
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const
-
 export const LogEntrySchema = z.looseObject({
   execution_id: z.string().min(1),
   message: z.string(),

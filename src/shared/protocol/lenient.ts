@@ -9,14 +9,23 @@ let collector: string[] | undefined
 
 /** Runs `parse` and returns what it produced plus the paths of the fields it dropped. */
 export function collectDropped<T>(parse: () => T): { value: T; dropped: string[] } {
-  const outer = collector
   const dropped: string[] = []
-  collector = dropped
+  const outer = startCollecting(dropped)
   try {
     return { value: parse(), dropped }
   } finally {
-    collector = outer
+    startCollecting(outer)
   }
+}
+
+/**
+ * The low-level form of `collectDropped` for hot paths: notes go to `into` from now on;
+ * returns the collector to restore afterwards (in a `finally`).
+ */
+export function startCollecting(into: string[] | undefined): string[] | undefined {
+  const outer = collector
+  collector = into
+  return outer
 }
 
 /** A field read leniently: absent stays absent; a value that does not fit is dropped, noted. */
