@@ -124,6 +124,8 @@ export class MonitorSession {
     this.sync = this.createSync()
     this.poller = this.createPoller()
     this.wire()
+    // Every syncing/open state carries coverage, also for a session that follows nothing.
+    this.lifecycle.setCoverage(this.coverage, false)
   }
 
   /** The sync of each socket (sync.ts), fed from this session's parts. */
