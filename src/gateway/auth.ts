@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { SignJWT, jwtVerify } from 'jose'
+import type { Clock } from './clock'
 
 /** The claims the gateway issues and requires. */
 export interface TokenClaims {
@@ -19,7 +20,7 @@ export interface MintClaims {
 }
 
 /** Why a token was refused (safe to log: it never contains the token). */
-export type TokenRejection =
+type TokenRejection =
   | 'malformed'
   | 'expired'
   | 'algorithm_not_allowed'
@@ -27,7 +28,7 @@ export type TokenRejection =
   | 'missing_claims'
   | 'invalid_claims'
 
-export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: TokenRejection }
+type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: TokenRejection }
 
 /** Mints and verifies the gateway's HS256 JWTs. */
 export interface TokenAuthority {
@@ -35,7 +36,7 @@ export interface TokenAuthority {
   verify(token: string): Promise<VerifyResult>
 }
 
-export const DEFAULT_TOKEN_LIFETIME_S = 3600
+const DEFAULT_TOKEN_LIFETIME_S = 3600
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_CHARS = 8192
 /** The one algorithm accepted: `alg:none` and everything else are refused by jose. */
@@ -65,12 +66,12 @@ function classify(error: unknown): TokenRejection {
   }
 }
 
-/** Creates the authority for one secret (bytes, or a string encoded as UTF-8). */
-export function createTokenAuthority(secret: Uint8Array | string): TokenAuthority {
+/** Creates the authority for one secret (bytes, or a string encoded as UTF-8), on `clock`'s time. */
+export function createTokenAuthority(secret: Uint8Array | string, clock: Clock): TokenAuthority {
   const key = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret
   return {
     async mint(claims: MintClaims = {}): Promise<string> {
-      const iat = Math.floor(Date.now() / 1000)
+      const iat = Math.floor(clock.now() / 1000)
       const lifetime = claims.expiresInSeconds ?? DEFAULT_TOKEN_LIFETIME_S
       return new SignJWT({ roles: claims.roles ?? ['admin'] })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
@@ -87,7 +88,8 @@ export function createTokenAuthority(secret: Uint8Array | string): TokenAuthorit
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [ALGORITHM],
-          requiredClaims: ['exp', 'sub']
+          requiredClaims: ['exp', 'sub'],
+          currentDate: new Date(clock.now())
         })
         const roles = payload.roles ?? []
         if (

@@ -1,7 +1,7 @@
 import type { Random } from './random'
 
 /** A log line an action writes while it runs. */
-export interface SimulatedLog {
+interface SimulatedLog {
   level: 'debug' | 'info' | 'warn'
   message: string
   metadata?: Record<string, unknown>
@@ -22,7 +22,7 @@ export interface ActionBehavior {
 }
 
 /** A demo workflow: stable id, name and ordered actions. */
-export interface DemoWorkflow {
+interface DemoWorkflow {
   id: string
   name: string
   description: string
@@ -274,7 +274,7 @@ export const DEMO_WORKFLOWS: readonly DemoWorkflow[] = [
 export const DEMO_WORKFLOW_IDS: readonly string[] = DEMO_WORKFLOWS.map((w) => w.id)
 
 /** Behavior for an action the demo set does not know (user-created workflows). */
-export function genericBehavior(actionName: string): ActionBehavior {
+function genericBehavior(actionName: string): ActionBehavior {
   return {
     result: (rng) => ({ ok: true, items_processed: rng.int(1, 1000) }),
     failures: [

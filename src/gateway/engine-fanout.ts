@@ -1,12 +1,14 @@
 import { ALL_ID, Resource } from '@shared/protocol'
-import type { Execution, LogEntry, ServerMessage, WorkflowEvent } from '@shared/protocol'
+import { DisposableStore } from '@shared/disposable'
+import type { Execution, LogEntry, WorkflowEvent } from '@shared/protocol'
+import type { Dialect } from './dialect'
 import type { Engine } from './engine'
 import { CONTROL, LOG } from './outbound-queue'
 import type { OutboundKind } from './outbound-queue'
-import { withRequestId } from './reply-fields'
 import { subscriptionKey } from './subscription-index'
 import type { SubscriptionIndex } from './subscription-index'
-import { encodeMessage } from './ws-connection'
+import type { WireShapes } from './wire-shapes'
+import { encodeFrame } from './ws-connection'
 import type { ClientConnection } from './ws-connection'
 
 /** The `execute_workflow` request whose execution the engine is starting right now. */
@@ -22,19 +24,20 @@ const updateOf = (executionId: string): OutboundKind => ({ kind: 'update', key: 
 
 /** Sends each engine event, serialized once, to every connection subscribed to it. */
 export class EngineFanout {
-  private readonly unlisten: Array<() => void>
+  /** The engine listeners. */
+  private readonly owned = new DisposableStore()
   /** Set while `startExecution` runs, to answer the requester in the fan-out. */
   private requester: Requester | undefined
 
   constructor(
     private readonly engine: Engine,
-    private readonly subscriptions: SubscriptionIndex
+    private readonly subscriptions: SubscriptionIndex,
+    private readonly dialect: Dialect,
+    private readonly shapes: WireShapes
   ) {
-    this.unlisten = [
-      engine.on('execution', (e) => this.onExecution(e)),
-      engine.on('log', (l) => this.onLog(l)),
-      engine.on('workflow', (w) => this.onWorkflow(w))
-    ]
+    this.owned.add(engine.on('execution', (e) => this.onExecution(e)))
+    this.owned.add(engine.on('log', (l) => this.onLog(l)))
+    this.owned.add(engine.on('workflow', (w) => this.onWorkflow(w)))
   }
 
   /**
@@ -59,17 +62,30 @@ export class EngineFanout {
       // An engine that announces new executions later (or, once stopped, never): answer with what
       // it returned.
       this.subscriptions.addImplicit(conn, execution.id)
-      conn.send(
-        { type: 'execution_update', execution, ...withRequestId(requestId) },
-        requestId ? CONTROL : updateOf(execution.id)
-      )
+      this.answer(conn, requestId, execution)
     }
     return execution
   }
 
   /** Stops listening to the engine. */
-  stop(): void {
-    for (const off of this.unlisten) off()
+  dispose(): void {
+    this.owned.dispose()
+  }
+
+  /** The requester's copy of the first update: it carries the correlation the dialect allows. */
+  private answer(
+    conn: ClientConnection,
+    requestId: string | undefined,
+    execution: Execution
+  ): void {
+    const correlation = this.dialect.correlate(requestId)
+    const reply = {
+      type: 'execution_update',
+      execution: this.shapes.execution(execution),
+      ...correlation
+    }
+    // An answer is never coalesced away: a slow client must still learn its request's outcome.
+    conn.sendFrame(encodeFrame(reply), correlation.request_id ? CONTROL : updateOf(execution.id))
   }
 
   private onExecution(execution: Execution): void {
@@ -80,16 +96,13 @@ export class EngineFanout {
       // The requester's copy carries its request_id and subscribes it to the new execution.
       requester.executionId = execution.id
       this.subscriptions.addImplicit(requester.conn, execution.id)
-      const reply: ServerMessage = {
-        type: 'execution_update',
-        execution,
-        ...withRequestId(requester.requestId)
-      }
-      // An answer is never coalesced away: a slow client must still learn its request's outcome.
-      requester.conn.sendFrame(encodeMessage(reply), requester.requestId ? CONTROL : kind)
+      this.answer(requester.conn, requester.requestId, execution)
       skip = requester.conn
     }
-    const frame = encodeMessage({ type: 'execution_update', execution })
+    const frame = encodeFrame({
+      type: 'execution_update',
+      execution: this.shapes.execution(execution)
+    })
     this.subscriptions.deliver(
       [
         subscriptionKey(Resource.Execution, execution.id),
@@ -105,11 +118,11 @@ export class EngineFanout {
   private onLog(log: LogEntry): void {
     const key = subscriptionKey(Resource.Execution, log.execution_id)
     if (!this.subscriptions.hasSubscribers(key)) return
-    this.subscriptions.deliver([key], encodeMessage({ type: 'log', log }), LOG)
+    this.subscriptions.deliver([key], encodeFrame({ type: 'log', log: this.shapes.log(log) }), LOG)
   }
 
   private onWorkflow(event: WorkflowEvent): void {
-    const frame = encodeMessage({ type: 'workflow_event', event })
+    const frame = encodeFrame({ type: 'workflow_event', event })
     this.subscriptions.deliver(
       [
         subscriptionKey(Resource.Workflows, ALL_ID),

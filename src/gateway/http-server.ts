@@ -4,24 +4,29 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { ErrorCode, REST_PATH, WS_PATH } from '@shared/protocol'
 import type { ApiErrorBody } from '@shared/protocol'
-import type { TokenAuthority, TokenClaims } from './auth'
-import type { RateLimiter } from './rate-limiter'
-import { HttpError } from './rest-routes'
-import type { RestResponse, Route } from './rest-routes'
 import { describeError } from '@shared/redact'
+import type { TokenAuthority, TokenClaims } from './auth'
+import { readJsonBody } from './http-body'
+import type { RateLimiter } from './rate-limiter'
+import type { RequestGuard } from './request-guard'
+import { HttpError } from './routes'
+import type { RestResponse, Route } from './routes'
+import { rejectUpgrade } from './upgrade-rejection'
 
-export interface HttpServerOptions {
+interface HttpServerOptions {
   routes: Route[]
   auth: TokenAuthority
+  /** Host and Origin checks that come before anything else. */
+  guard: RequestGuard
   /** Per-user REST request limit (429 beyond it). */
   restLimiter: RateLimiter
   onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
   log: (line: string) => void
 }
 
-/** Largest request body accepted (413 beyond). */
-export const MAX_BODY_BYTES = 1024 * 1024
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/
+/** Refusals answered before any body was read: the connection closes rather than read it. */
+const UNREAD_BODY_STATUSES = new Set([413, 415, 421])
 
 interface CompiledRoute {
   route: Route
@@ -47,53 +52,6 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given)
     ? given
     : `req_${randomBytes(8).toString('hex')}`
-}
-
-function readBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'])
-    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
-      reject(tooLarge())
-      return
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    let done = false
-    req.on('data', (chunk: Buffer) => {
-      if (done) return
-      size += chunk.length
-      if (size > MAX_BODY_BYTES) {
-        done = true
-        reject(tooLarge())
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => {
-      if (done) return
-      done = true
-      const text = Buffer.concat(chunks).toString('utf8')
-      if (text.trim() === '') return resolve(undefined)
-      try {
-        resolve(JSON.parse(text))
-      } catch {
-        reject(new HttpError(422, ErrorCode.ValidationError, 'request body is not valid JSON'))
-      }
-    })
-    req.on('error', (error) => {
-      if (done) return
-      done = true
-      reject(error)
-    })
-  })
-}
-
-function tooLarge(): HttpError {
-  return new HttpError(
-    413,
-    ErrorCode.ValidationError,
-    `request body larger than ${MAX_BODY_BYTES} bytes`
-  )
 }
 
 function bearer(req: IncomingMessage): string | undefined {
@@ -132,74 +90,40 @@ function errorResponse(error: HttpError, requestId: string): RestResponse {
   return { status: error.status, body, headers: error.headers }
 }
 
-/**
- * The gateway's HTTP server: REST under /api/v1 with Bearer auth, JSON error bodies and
- * X-Request-ID echo; upgrades are handed to the WebSocket side.
- */
-export function createHttpServer(opts: HttpServerOptions): Server {
-  const compiled = opts.routes.map(compile)
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://gateway.invalid').pathname
+  } catch {
+    return '/' // answered with a 404
+  }
+}
 
-  async function authenticate(req: IncomingMessage): Promise<TokenClaims> {
-    const token = bearer(req)
-    const challenge = { 'WWW-Authenticate': 'Bearer realm="nebula"' }
-    if (!token) {
-      throw new HttpError(401, ErrorCode.Unauthorized, 'missing bearer token', undefined, challenge)
-    }
-    const result = await opts.auth.verify(token)
-    if (!result.ok) {
-      throw new HttpError(401, ErrorCode.Unauthorized, 'invalid or expired token', undefined, {
-        'WWW-Authenticate': 'Bearer realm="nebula", error="invalid_token"'
-      })
-    }
-    return result.claims
+/** Routes one REST request: auth, rate limit and body as the matched route asks. */
+class Router {
+  private readonly compiled: CompiledRoute[]
+
+  constructor(private readonly opts: HttpServerOptions) {
+    this.compiled = opts.routes.map(compile)
   }
 
-  async function route(req: IncomingMessage, path: string): Promise<RestResponse> {
+  async route(req: IncomingMessage, path: string): Promise<RestResponse> {
     if (path === WS_PATH) {
       throw new HttpError(426, 'UPGRADE_REQUIRED', 'this endpoint speaks WebSocket', undefined, {
         Upgrade: 'websocket'
       })
     }
-    if (!path.startsWith(`${REST_PATH}/`)) {
-      throw new HttpError(404, ErrorCode.NotFound, `no such endpoint: ${path.slice(0, 200)}`)
-    }
+    if (!path.startsWith(`${REST_PATH}/`)) throw this.noSuchEndpoint(path)
     let sub = path.slice(REST_PATH.length)
     if (sub.length > 1 && sub.endsWith('/')) sub = sub.slice(0, -1)
     const allowed: string[] = []
-    for (const { route: r, pattern, keys } of compiled) {
+    for (const { route, pattern, keys } of this.compiled) {
       const match = pattern.exec(sub)
       if (!match) continue
-      if (r.method !== req.method) {
-        allowed.push(r.method)
+      if (route.method !== req.method) {
+        allowed.push(route.method)
         continue
       }
-      const params: Record<string, string> = {}
-      keys.forEach((key, i) => {
-        try {
-          params[key] = decodeURIComponent(match[i + 1] as string)
-        } catch {
-          throw new HttpError(404, ErrorCode.NotFound, 'malformed path segment')
-        }
-      })
-      const user = r.auth ? await authenticate(req) : undefined
-      if (user && !opts.restLimiter.tryConsume(user.sub)) {
-        const retry = Math.ceil(opts.restLimiter.retryAfterMs(user.sub) / 1000)
-        throw new HttpError(
-          429,
-          ErrorCode.RateLimitExceeded,
-          `rate limit exceeded: at most ${opts.restLimiter.limit.maxMessages} requests per ${opts.restLimiter.limit.windowMs / 1000}s per user`,
-          undefined,
-          { 'Retry-After': String(Math.max(1, retry)) }
-        )
-      }
-      const body = r.readsBody ? await readBody(req) : undefined
-      return r.handle({
-        params,
-        query: new URL(req.url ?? '/', 'http://gateway.invalid').searchParams,
-        body,
-        user,
-        remoteAddress: req.socket.remoteAddress ?? 'unknown'
-      })
+      return this.handle(req, route, paramsOf(keys, match))
     }
     if (allowed.length > 0) {
       throw new HttpError(
@@ -210,42 +134,120 @@ export function createHttpServer(opts: HttpServerOptions): Server {
         { Allow: allowed.join(', ') }
       )
     }
-    throw new HttpError(404, ErrorCode.NotFound, `no such endpoint: ${path.slice(0, 200)}`)
+    throw this.noSuchEndpoint(path)
+  }
+
+  private async handle(
+    req: IncomingMessage,
+    route: Route,
+    params: Record<string, string>
+  ): Promise<RestResponse> {
+    const user = route.auth ? await this.authenticate(req) : undefined
+    if (user) this.consumeRate(user.sub)
+    const body = route.readsBody ? await readJsonBody(req) : undefined
+    return route.handle({
+      params,
+      query: new URL(req.url ?? '/', 'http://gateway.invalid').searchParams,
+      body,
+      user,
+      remoteAddress: req.socket.remoteAddress ?? 'unknown'
+    })
+  }
+
+  private async authenticate(req: IncomingMessage): Promise<TokenClaims> {
+    const token = bearer(req)
+    if (!token) {
+      throw new HttpError(401, ErrorCode.Unauthorized, 'missing bearer token', undefined, {
+        'WWW-Authenticate': 'Bearer realm="nebula"'
+      })
+    }
+    const result = await this.opts.auth.verify(token)
+    if (!result.ok) {
+      throw new HttpError(401, ErrorCode.Unauthorized, 'invalid or expired token', undefined, {
+        'WWW-Authenticate': 'Bearer realm="nebula", error="invalid_token"'
+      })
+    }
+    return result.claims
+  }
+
+  private consumeRate(user: string): void {
+    const limiter = this.opts.restLimiter
+    if (limiter.tryConsume(user)) return
+    const retry = Math.ceil(limiter.retryAfterMs(user) / 1000)
+    const { maxMessages, windowMs } = limiter.limit
+    throw new HttpError(
+      429,
+      ErrorCode.RateLimitExceeded,
+      `rate limit exceeded: at most ${maxMessages} requests per ${windowMs / 1000}s per user`,
+      undefined,
+      { 'Retry-After': String(Math.max(1, retry)) }
+    )
+  }
+
+  private noSuchEndpoint(path: string): HttpError {
+    return new HttpError(404, ErrorCode.NotFound, `no such endpoint: ${path.slice(0, 200)}`)
+  }
+}
+
+function paramsOf(keys: string[], match: RegExpExecArray): Record<string, string> {
+  const params: Record<string, string> = {}
+  keys.forEach((key, i) => {
+    try {
+      params[key] = decodeURIComponent(match[i + 1] as string)
+    } catch {
+      throw new HttpError(404, ErrorCode.NotFound, 'malformed path segment')
+    }
+  })
+  return params
+}
+
+/**
+ * The gateway's HTTP server: REST under /api/v1 with Bearer auth, JSON error bodies and
+ * X-Request-ID echo; upgrades are handed to the WebSocket side. Every request and upgrade
+ * passes the Host check first, and upgrades the Origin check.
+ */
+export function createHttpServer(opts: HttpServerOptions): Server {
+  const router = new Router(opts)
+
+  const answerError = (error: unknown, req: IncomingMessage, res: ServerResponse, path: string) => {
+    const requestId = res.getHeader('X-Request-ID') as string
+    if (!(error instanceof HttpError)) {
+      // Only the path is logged: query strings and headers may carry secrets.
+      opts.log(`rest: ${req.method ?? '?'} ${path} failed: ${describeError(error)}`)
+      error = new HttpError(500, ErrorCode.InternalError, 'internal error')
+    }
+    const refusal = error as HttpError
+    if (UNREAD_BODY_STATUSES.has(refusal.status)) {
+      res.setHeader('Connection', 'close')
+      res.once('finish', () => req.socket.destroy())
+    }
+    write(res, errorResponse(refusal, requestId))
   }
 
   const server = createServer(
     { requestTimeout: 30_000, headersTimeout: 10_000 },
     (req: IncomingMessage, res: ServerResponse) => {
-      const requestId = requestIdOf(req)
-      res.setHeader('X-Request-ID', requestId)
-      let path = '/'
-      try {
-        path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname
-      } catch {
-        // Falls through to a 404 for '/'.
+      res.setHeader('X-Request-ID', requestIdOf(req))
+      const path = pathOf(req)
+      const misdirected = opts.guard.checkHost(req)
+      if (misdirected) {
+        const { status, code, message } = misdirected
+        answerError(new HttpError(status, code, message), req, res, path)
+        return
       }
-      route(req, path)
+      router
+        .route(req, path)
         .then((response) => write(res, response))
-        .catch((error: unknown) => {
-          if (error instanceof HttpError) {
-            if (error.status === 413) {
-              // Stop reading an oversized upload: answer, then drop the connection.
-              res.setHeader('Connection', 'close')
-              res.once('finish', () => req.socket.destroy())
-            }
-            write(res, errorResponse(error, requestId))
-            return
-          }
-          // Only the path is logged: query strings and headers may carry secrets.
-          opts.log(`rest: ${req.method ?? '?'} ${path} failed: ${describeError(error)}`)
-          write(
-            res,
-            errorResponse(new HttpError(500, ErrorCode.InternalError, 'internal error'), requestId)
-          )
-        })
+        .catch((error: unknown) => answerError(error, req, res, path))
     }
   )
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = opts.guard.checkHost(req) ?? opts.guard.checkOrigin(req)
+    if (refusal) {
+      socket.on('error', () => socket.destroy())
+      rejectUpgrade(socket, refusal.status, refusal.code, refusal.message)
+      return
+    }
     try {
       opts.onUpgrade(req, socket, head)
     } catch (error) {

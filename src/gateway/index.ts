@@ -1,27 +1,30 @@
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WS_PATH } from '@shared/protocol'
+import { describeError } from '@shared/redact'
 import { createTokenAuthority, resolveSecret } from './auth'
-import type { MintClaims } from './auth'
+import type { MintClaims, TokenAuthority } from './auth'
+import { SYSTEM_CLOCK } from './clock'
+import type { Clock } from './clock'
+import { Dialect } from './dialect'
+import type { DialectName } from './dialect'
 import { createEngine } from './engine'
 import type { Engine } from './engine'
 import { createHttpServer } from './http-server'
 import { RateLimiter } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
-import { createRoutes } from './rest-routes'
+import { RequestGuard } from './request-guard'
+import { createRoutes } from './routes'
 import { GATEWAY_VERSION } from './version'
+import { wireShapes } from './wire-shapes'
 import { WsServer } from './ws-server'
 
 export { createEngine } from './engine'
 export { DEMO_WORKFLOW_IDS } from './demo-workflows'
-export type {
-  Engine,
-  EngineEvents,
-  EngineOptions,
-  ExecutionOutcome,
-  StartExecutionOptions
-} from './engine'
-export type { MintClaims, TokenClaims } from './auth'
-export type { RateLimit } from './rate-limiter'
+export { DIALECT_NAMES, isDialectName } from './dialect'
+export type { DialectName } from './dialect'
+export type { Clock } from './clock'
+export type { Engine, EngineOptions } from './engine'
 export { GATEWAY_VERSION } from './version'
 
 export interface GatewayOptions {
@@ -31,6 +34,12 @@ export interface GatewayOptions {
   port?: number
   /** HS256 secret; default NEBULA_GATEWAY_SECRET, else 32 random bytes per run. */
   secret?: string
+  /** 'extended' (default: the document plus our extensions) or 'document' (the document only). */
+  dialect?: DialectName
+  /** Shape undocumented execution and log fields unlike ours (WS and REST); default false. */
+  foreignShapes?: boolean
+  /** Enable `POST /api/v1/auth/login` with the fixed dev/dev account; default false. */
+  devLogin?: boolean
   /** Share an engine across restarts (close() then leaves it running); default: a new one. */
   engine?: Engine
   /** For the engine the gateway creates: deterministic simulation. */
@@ -47,20 +56,24 @@ export interface GatewayOptions {
   restRateLimit?: RateLimit
   /** Time to send `authenticate` when connecting without ?token=; default 5000 ms. */
   authTimeoutMs?: number
+  /** Sockets without ?token= allowed to await `authenticate` at once; default 100. */
+  maxPendingAuth?: number
   /** Protocol-level ping interval; a client that misses one is dropped. Default 30 000 ms. */
   heartbeatIntervalMs?: number
   /** Largest inbound frame; larger ones close with 1009. Default 1 MiB. */
   maxPayloadBytes?: number
   /** Unsent bytes per socket before updates coalesce; default 1 MiB. */
   maxBufferedBytes?: number
-  /** Accept `workflow_executions:all` (extension); default true. */
+  /** Accept `workflow_executions:all` (extended dialect only); default true. */
   allowAllExecutions?: boolean
+  /** The clock for token times and rate windows (tests); default the system clock. */
+  clock?: Clock
   /** Diagnostics sink; default: nothing. Never receives a token. */
   log?: (line: string) => void
 }
 
 /** Counters for tests and benchmarks. */
-export interface GatewayStats {
+interface GatewayStats {
   connections: number
   authenticatedConnections: number
   subscriptions: number
@@ -75,6 +88,10 @@ export interface GatewayStats {
   slowConsumerDisconnects: number
   /** Connections terminated for missing a protocol-level pong. */
   heartbeatTerminations: number
+  /** Open sockets without ?token= still waiting to send `authenticate`. */
+  awaitingAuthentication: number
+  /** Upgrades without ?token= refused (503) because too many were awaiting authentication. */
+  pendingAuthRefusals: number
 }
 
 export interface Gateway {
@@ -84,6 +101,8 @@ export interface Gateway {
   wsUrl: string
   port: number
   engine: Engine
+  /** The dialect this gateway speaks. */
+  dialect: DialectName
   /** Mints a token this gateway accepts; default sub 'dev-user', roles ['admin'], 1 h. */
   mintToken(claims?: MintClaims): Promise<string>
   stats(): GatewayStats
@@ -104,6 +123,45 @@ function positive(name: string, value: number): number {
   return value
 }
 
+function ownEngine(options: GatewayOptions, log: (line: string) => void): Engine {
+  return createEngine({
+    seed: options.seed,
+    failureRate: options.failureRate,
+    autoRun: options.autoRun,
+    actionDelayMs: options.actionDelayMs,
+    onListenerError: (error) => log(`engine: a listener threw: ${describeError(error)}`)
+  })
+}
+
+function createWsServer(
+  options: GatewayOptions,
+  parts: { engine: Engine; auth: TokenAuthority; clock: Clock; log: (line: string) => void }
+): WsServer {
+  const dialect = new Dialect(options.dialect ?? 'extended')
+  return new WsServer({
+    ...parts,
+    dialect,
+    shapes: wireShapes(options.foreignShapes ?? false),
+    rateLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, () => parts.clock.now()),
+    authTimeoutMs: positive('authTimeoutMs', options.authTimeoutMs ?? 5000),
+    maxPendingAuth: positive('maxPendingAuth', options.maxPendingAuth ?? 100),
+    heartbeatIntervalMs: positive('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 30_000),
+    maxPayloadBytes: positive('maxPayloadBytes', options.maxPayloadBytes ?? 1024 * 1024),
+    maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes ?? 1024 * 1024),
+    allowAllExecutions: options.allowAllExecutions ?? true
+  })
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
 /** Starts the local Nebula gateway (HTTP REST + WebSocket) and resolves once it accepts. */
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const host = options.host ?? '127.0.0.1'
@@ -112,69 +170,50 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     throw new RangeError('port must be an integer 0..65535')
   }
   const log = options.log ?? (() => {})
-  const auth = createTokenAuthority(resolveSecret(options.secret))
+  const clock = options.clock ?? SYSTEM_CLOCK
+  const auth = createTokenAuthority(resolveSecret(options.secret), clock)
   const ownsEngine = options.engine === undefined
-  const engine =
-    options.engine ??
-    createEngine({
-      seed: options.seed,
-      failureRate: options.failureRate,
-      autoRun: options.autoRun,
-      actionDelayMs: options.actionDelayMs,
-      onListenerError: (error) => log(`engine: a listener threw: ${String(error)}`)
-    })
-  const ws = new WsServer({
-    engine,
-    auth,
-    rateLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT),
-    authTimeoutMs: positive('authTimeoutMs', options.authTimeoutMs ?? 5000),
-    heartbeatIntervalMs: positive('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 30_000),
-    maxPayloadBytes: positive('maxPayloadBytes', options.maxPayloadBytes ?? 1024 * 1024),
-    maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes ?? 1024 * 1024),
-    allowAllExecutions: options.allowAllExecutions ?? true,
-    log
-  })
-  const startedAtMs = Date.now()
+  const engine = options.engine ?? ownEngine(options, log)
+  const ws = createWsServer(options, { engine, auth, clock, log })
   const server = createHttpServer({
     routes: createRoutes({
       engine,
       auth,
-      loginLimiter: new RateLimiter(LOGIN_RATE_LIMIT),
+      shapes: wireShapes(options.foreignShapes ?? false),
+      loginLimiter: new RateLimiter(LOGIN_RATE_LIMIT, () => clock.now()),
+      devLogin: options.devLogin ?? false,
       version: GATEWAY_VERSION,
-      startedAtMs
+      startedAtMs: Date.now()
     }),
     auth,
-    restLimiter: new RateLimiter(options.restRateLimit ?? DEFAULT_REST_RATE_LIMIT),
+    guard: new RequestGuard(host, () => (server.address() as AddressInfo).port),
+    restLimiter: new RateLimiter(options.restRateLimit ?? DEFAULT_REST_RATE_LIMIT, () =>
+      clock.now()
+    ),
     onUpgrade: (req, socket, head) => ws.handleUpgrade(req, socket, head),
     log
   })
 
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, host, () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
+    await listen(server, port, host)
   } catch (error) {
-    await ws.close()
-    if (ownsEngine) engine.stop()
+    await ws.dispose()
+    if (ownsEngine) engine.dispose()
     throw error
   }
-  server.on('error', (error) => log(`http: server error: ${error.message}`))
+  server.on('error', (error) => log(`http: server error: ${describeError(error)}`))
 
   const bound = (server.address() as AddressInfo).port
   const base = `${hostForUrl(host)}:${bound}`
   let closing: Promise<void> | undefined
 
   const close = async (): Promise<void> => {
-    await ws.close()
+    await ws.dispose()
     await new Promise<void>((resolve) => {
       server.close(() => resolve())
       server.closeAllConnections()
     })
-    if (ownsEngine) engine.stop()
+    if (ownsEngine) engine.dispose()
   }
 
   return {
@@ -182,22 +221,28 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     wsUrl: `ws://${base}${WS_PATH}`,
     port: bound,
     engine,
+    dialect: options.dialect ?? 'extended',
     mintToken: (claims) => auth.mint(claims),
-    stats: () => {
-      const counts = ws.connectionCounts()
-      return {
-        connections: counts.connections,
-        authenticatedConnections: counts.authenticated,
-        subscriptions: counts.subscriptions,
-        messagesReceived: ws.counters.messagesReceived,
-        invalidMessages: ws.counters.invalidMessages,
-        rateLimitedMessages: ws.counters.rateLimited,
-        droppedUpdates: ws.counters.droppedUpdates,
-        droppedLogs: ws.counters.droppedLogs,
-        slowConsumerDisconnects: ws.counters.slowConsumerDisconnects,
-        heartbeatTerminations: ws.counters.heartbeatTerminations
-      }
-    },
+    stats: () => statsOf(ws),
     close: () => (closing ??= close())
+  }
+}
+
+function statsOf(ws: WsServer): GatewayStats {
+  const counts = ws.connectionCounts()
+  const c = ws.counters
+  return {
+    connections: counts.connections,
+    authenticatedConnections: counts.authenticated,
+    subscriptions: counts.subscriptions,
+    messagesReceived: c.messagesReceived,
+    invalidMessages: c.invalidMessages,
+    rateLimitedMessages: c.rateLimited,
+    droppedUpdates: c.droppedUpdates,
+    droppedLogs: c.droppedLogs,
+    slowConsumerDisconnects: c.slowConsumerDisconnects,
+    heartbeatTerminations: c.heartbeatTerminations,
+    awaitingAuthentication: counts.awaitingAuthentication,
+    pendingAuthRefusals: c.pendingAuthRefusals
   }
 }

@@ -1,13 +1,16 @@
+import { DisposableStore } from '@shared/disposable'
+
 /** The part of a socket the queue needs: unsent bytes, and a send of one UTF-8 text frame. */
-export interface OutboundSink {
+interface OutboundSink {
   readonly bufferedAmount: number
   send(frame: Buffer): void
 }
 
 /**
  * How a message may be treated while the consumer is slow: `control` messages (answers, errors,
- * workflow events) are always delivered; `log` lines may be dropped, oldest first; an `update`
- * replaces any still-pending update with the same key (the latest state wins).
+ * workflow events) are never dropped or coalesced; `log` lines may be dropped, oldest first; an
+ * `update` replaces any still-pending update with the same key (the latest state wins). A
+ * consumer past the hard limits is given up on altogether (`onOverflow`).
  */
 export type OutboundKind = { kind: 'control' } | { kind: 'log' } | { kind: 'update'; key: string }
 
@@ -56,8 +59,9 @@ export class OutboundQueue {
   private pendingLogs = 0
   private pendingBytes = 0
   private seq = 0
-  private timer: NodeJS.Timeout | undefined
-  private disposed = false
+  /** The flush timer. */
+  private readonly timers = new DisposableStore()
+  private timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     private readonly sink: OutboundSink,
@@ -80,7 +84,7 @@ export class OutboundQueue {
    * UTF-8 text of one message; fan-out encodes it once and passes the same buffer to everyone.
    */
   push(frame: Buffer, kind: OutboundKind): void {
-    if (this.disposed) return
+    if (this.timers.isDisposed) return
     if (this.pending.size > 0) this.flush()
     if (this.pending.size === 0 && this.sink.bufferedAmount <= this.limits.maxBufferedBytes) {
       this.sink.send(frame)
@@ -124,19 +128,18 @@ export class OutboundQueue {
 
   /** Stops the timer and forgets everything pending. */
   dispose(): void {
-    this.disposed = true
     this.clear()
+    this.timers.dispose()
   }
 
   private armTimer(): void {
-    if (this.timer || this.disposed) return
+    if (this.timer) return
     const tick = (): void => {
       this.timer = undefined
-      if (this.disposed) return
       this.flush()
-      if (this.pending.size > 0) this.timer = setTimeout(tick, this.limits.flushIntervalMs)
+      if (this.pending.size > 0) this.armTimer()
     }
-    this.timer = setTimeout(tick, this.limits.flushIntervalMs)
+    this.timer = this.timers.setTimeout(tick, this.limits.flushIntervalMs)
   }
 
   private isPendingLog(key: string): boolean {
@@ -186,7 +189,7 @@ export class OutboundQueue {
 
   private clear(): void {
     this.pendingBytes = 0
-    clearTimeout(this.timer)
+    this.timers.clear(this.timer)
     this.timer = undefined
     this.pending.clear()
     this.logKeys = []

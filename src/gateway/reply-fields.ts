@@ -5,11 +5,6 @@ const MAX_PEEK_CHARS = 64 * 1024
 /** Longest `request_id` the protocol allows. */
 const MAX_REQUEST_ID = 200
 
-/** `{ request_id }` to spread into an answer when the request carried one, else nothing. */
-export function withRequestId(requestId: string | undefined): { request_id?: string } {
-  return requestId ? { request_id: requestId } : {}
-}
-
 /** A client-supplied string shortened for echoing back in an answer. */
 export function clipEcho(s: string): string {
   return s.length > MAX_ECHO ? `${s.slice(0, MAX_ECHO)}…` : s

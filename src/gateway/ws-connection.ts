@@ -1,6 +1,9 @@
 import WebSocket from 'ws'
 import type { ServerMessage } from '@shared/protocol'
+import { DisposableStore } from '@shared/disposable'
+import type { Disposer } from '@shared/disposable'
 import type { TokenClaims } from './auth'
+import type { Clock } from './clock'
 import { CONTROL, OutboundQueue } from './outbound-queue'
 import type { OutboundHooks, OutboundKind, OutboundLimits } from './outbound-queue'
 
@@ -12,8 +15,11 @@ const MAX_CLOSE_REASON = 123
 /** setTimeout's largest delay; longer waits are re-armed in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
-/** One server message as the UTF-8 bytes of its JSON text. */
-export function encodeMessage(message: ServerMessage): Buffer {
+/**
+ * One server message as the UTF-8 bytes of its JSON text. Fan-out passes objects whose
+ * payloads may be foreign-shaped (see wire-shapes.ts), hence `object` rather than ServerMessage.
+ */
+export function encodeFrame(message: object): Buffer {
   return Buffer.from(JSON.stringify(message))
 }
 
@@ -30,14 +36,17 @@ export class ClientConnection {
   /** Fan-out marker: equal to the broadcast's stamp once this connection got it. */
   stamp = 0
   readonly queue: OutboundQueue
-  private authTimer: NodeJS.Timeout | undefined
-  private expiryTimer: NodeJS.Timeout | undefined
+  /** The queue and both timers; released together in `dispose()`. */
+  private readonly owned = new DisposableStore()
+  private authTimer: ReturnType<typeof setTimeout> | undefined
+  private stopExpiry: Disposer | undefined
 
   constructor(
     readonly socket: WebSocket,
     readonly id: number,
     limits: OutboundLimits,
-    hooks: OutboundHooks
+    hooks: OutboundHooks,
+    private readonly clock: Clock
   ) {
     // Frames are already UTF-8: ws sends a Buffer with binary:false as a text frame as-is.
     this.queue = new OutboundQueue(
@@ -50,6 +59,7 @@ export class ClientConnection {
       limits,
       hooks
     )
+    this.owned.add(this.queue)
   }
 
   get userId(): string | undefined {
@@ -60,9 +70,14 @@ export class ClientConnection {
     return this.state !== 'closed' && this.socket.readyState === WebSocket.OPEN
   }
 
+  /** True once the token's `exp` has passed by the gateway's clock. */
+  get isExpired(): boolean {
+    return this.claims !== undefined && this.claims.exp * 1000 <= this.clock.now()
+  }
+
   /** Serializes and sends one message through the outbound queue. */
   send(message: ServerMessage, kind: OutboundKind = CONTROL): void {
-    if (this.isOpen) this.queue.push(encodeMessage(message), kind)
+    if (this.isOpen) this.queue.push(encodeFrame(message), kind)
   }
 
   /** Sends an already encoded message (fan-out encodes once for every subscriber). */
@@ -70,29 +85,31 @@ export class ClientConnection {
     if (this.isOpen) this.queue.push(frame, kind)
   }
 
-  /** Starts the deadline for an `authenticate` message. */
+  /** Starts the deadline for an `authenticate` message (real time). */
   armAuthTimeout(ms: number, onTimeout: () => void): void {
-    clearTimeout(this.authTimer)
-    this.authTimer = setTimeout(onTimeout, ms)
+    this.clearAuthTimeout()
+    this.authTimer = this.owned.setTimeout(onTimeout, ms)
   }
 
   clearAuthTimeout(): void {
-    clearTimeout(this.authTimer)
+    this.owned.clear(this.authTimer)
     this.authTimer = undefined
   }
 
-  /** Calls `onExpired` when the token's `exp` passes (long lifetimes are waited out in steps). */
+  /** Calls `onExpired` when the token's `exp` passes by the gateway's clock (long waits in steps). */
   armExpiry(expSeconds: number, onExpired: () => void): void {
-    clearTimeout(this.expiryTimer)
+    this.stopExpiry?.()
+    let handle: unknown
     const wait = (): void => {
-      const remaining = expSeconds * 1000 - Date.now()
+      const remaining = expSeconds * 1000 - this.clock.now()
       if (remaining <= 0) {
-        this.expiryTimer = undefined
+        this.stopExpiry?.()
         onExpired()
         return
       }
-      this.expiryTimer = setTimeout(wait, Math.min(remaining, MAX_TIMER_MS))
+      handle = this.clock.setTimeout(wait, Math.min(remaining, MAX_TIMER_MS))
     }
+    this.stopExpiry = this.owned.add(() => this.clock.clearTimeout(handle))
     wait()
   }
 
@@ -111,10 +128,7 @@ export class ClientConnection {
   /** Marks the connection closed and releases its timers and queue. Idempotent. */
   dispose(): void {
     this.state = 'closed'
-    this.clearAuthTimeout()
-    clearTimeout(this.expiryTimer)
-    this.expiryTimer = undefined
-    this.queue.dispose()
+    this.owned.dispose()
     this.backlog.length = 0
   }
 }

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream'
 import { CloseCode, ErrorCode, decodeClientFrame } from '@shared/protocol'
 import type { TokenAuthority, TokenClaims } from './auth'
 import { describeError } from '@shared/redact'
-import { withRequestId } from './reply-fields'
+import type { Dialect } from './dialect'
 import { rejectUpgrade } from './upgrade-rejection'
 import type { ClientConnection } from './ws-connection'
 
@@ -10,8 +10,9 @@ import type { ClientConnection } from './ws-connection'
 const MAX_BACKLOG = 100
 
 /** What the handshake needs from the server. */
-export interface AuthHandshakeOptions {
+interface AuthHandshakeOptions {
   auth: TokenAuthority
+  dialect: Dialect
   authTimeoutMs: number
   log: (line: string) => void
   /** Handles one frame of an authenticated connection; the backlog is drained through it. */
@@ -22,9 +23,16 @@ export interface AuthHandshakeOptions {
 export class AuthHandshake {
   /** Upgrade sockets whose token is still being verified. */
   private readonly pendingUpgrades = new Set<Duplex>()
-  private closed = false
+  /** Open sockets that came without `?token=` and have not authenticated yet. */
+  private readonly unauthenticated = new Set<ClientConnection>()
+  private disposed = false
 
   constructor(private readonly opts: AuthHandshakeOptions) {}
+
+  /** Open sockets still waiting to authenticate by message. */
+  get pendingCount(): number {
+    return this.unauthenticated.size
+  }
 
   /** Verifies an upgrade's `?token=`: `proceed` gets its claims, a bad token is answered 401. */
   verifyUpgrade(socket: Duplex, token: string, proceed: (claims: TokenClaims) => void): void {
@@ -33,7 +41,7 @@ export class AuthHandshake {
       .verify(token)
       .then((result) => {
         this.pendingUpgrades.delete(socket)
-        if (this.closed || socket.destroyed) {
+        if (this.disposed || socket.destroyed) {
           socket.destroy()
           return
         }
@@ -58,12 +66,16 @@ export class AuthHandshake {
       this.accept(conn, claims, undefined)
       return
     }
+    this.unauthenticated.add(conn)
     conn.armAuthTimeout(this.opts.authTimeoutMs, () => {
-      conn.close(CloseCode.Unauthorized, 'authentication timeout', {
-        type: 'error',
-        code: ErrorCode.Unauthorized,
-        message: `no authenticate message within ${this.opts.authTimeoutMs}ms`
-      })
+      conn.close(
+        CloseCode.Unauthorized,
+        'authentication timeout',
+        this.opts.dialect.error(
+          ErrorCode.Unauthorized,
+          `no authenticate message within ${this.opts.authTimeoutMs}ms`
+        )
+      )
     })
   }
 
@@ -83,13 +95,15 @@ export class AuthHandshake {
       return
     }
     const requestId = decoded.ok ? decoded.message.request_id : decoded.requestId
-    conn.close(CloseCode.Unauthorized, 'unauthorized', {
-      type: 'error',
-      code: ErrorCode.Unauthorized,
-      message:
+    conn.close(
+      CloseCode.Unauthorized,
+      'unauthorized',
+      this.opts.dialect.error(
+        ErrorCode.Unauthorized,
         'authenticate first: send {"type":"authenticate","token":...} or connect with ?token=',
-      ...withRequestId(requestId)
-    })
+        { requestId }
+      )
+    )
   }
 
   /** Verifies the token of an `authenticate` message: a first login or a token refresh. */
@@ -100,11 +114,24 @@ export class AuthHandshake {
     })
   }
 
+  /** Closes a connection whose token has expired: `error` UNAUTHORIZED, then 4401. */
+  expire(conn: ClientConnection): void {
+    this.opts.log(`ws: connection ${conn.id} token expired; closing 4401`)
+    const expired = this.opts.dialect.error(ErrorCode.Unauthorized, 'token expired')
+    conn.close(CloseCode.Unauthorized, 'token expired', expired)
+  }
+
+  /** Forgets a connection that has closed. */
+  forget(conn: ClientConnection): void {
+    this.unauthenticated.delete(conn)
+  }
+
   /** Destroys upgrades still being verified; verifications that finish later are dropped. */
-  close(): void {
-    this.closed = true
+  dispose(): void {
+    this.disposed = true
     for (const socket of this.pendingUpgrades) socket.destroy()
     this.pendingUpgrades.clear()
+    this.unauthenticated.clear()
   }
 
   /**
@@ -121,23 +148,18 @@ export class AuthHandshake {
     conn.state = 'authenticating'
     const result = await this.opts.auth.verify(token)
     if ((conn.state as string) === 'closed') return
-    const withId = withRequestId(requestId)
     if (!result.ok || (previous && result.claims.sub !== previous.sub)) {
       const message = result.ok
         ? 'token belongs to a different user'
         : `authentication failed: token ${result.reason.replace(/_/g, ' ')}`
       this.opts.log(`ws: connection ${conn.id} ${message}`)
       if (!previous) {
-        conn.close(CloseCode.Unauthorized, 'unauthorized', {
-          type: 'error',
-          code: ErrorCode.Unauthorized,
-          message,
-          ...withId
-        })
+        const refusal = this.opts.dialect.error(ErrorCode.Unauthorized, message, { requestId })
+        conn.close(CloseCode.Unauthorized, 'unauthorized', refusal)
         return
       }
       conn.state = 'authenticated'
-      conn.send({ type: 'error', code: ErrorCode.Unauthorized, message, ...withId })
+      conn.send(this.opts.dialect.error(ErrorCode.Unauthorized, message, { requestId }))
       this.drainBacklog(conn)
       return
     }
@@ -146,22 +168,12 @@ export class AuthHandshake {
 
   private accept(conn: ClientConnection, claims: TokenClaims, requestId: string | undefined): void {
     conn.clearAuthTimeout()
+    this.unauthenticated.delete(conn)
     conn.claims = claims
     conn.state = 'authenticated'
-    conn.armExpiry(claims.exp, () => {
-      this.opts.log(`ws: connection ${conn.id} token expired; closing 4401`)
-      conn.close(CloseCode.Unauthorized, 'token expired', {
-        type: 'error',
-        code: ErrorCode.Unauthorized,
-        message: 'token expired'
-      })
-    })
-    conn.send({
-      type: 'authenticated',
-      user_id: claims.sub,
-      roles: claims.roles,
-      ...withRequestId(requestId)
-    })
+    conn.armExpiry(claims.exp, () => this.expire(conn))
+    const announcement = this.opts.dialect.authenticated(claims, requestId)
+    if (announcement) conn.send(announcement)
     this.drainBacklog(conn)
   }
 

@@ -4,26 +4,35 @@ import { WebSocketServer } from 'ws'
 import type WebSocket from 'ws'
 import { CloseCode, ErrorCode, WS_PATH, decodeClientFrame } from '@shared/protocol'
 import type { ClientMessage, ExecuteWorkflowMessage } from '@shared/protocol'
-import type { TokenAuthority, TokenClaims } from './auth'
+import { DisposableStore } from '@shared/disposable'
 import { describeError } from '@shared/redact'
+import type { TokenAuthority, TokenClaims } from './auth'
+import type { Clock } from './clock'
+import type { Dialect } from './dialect'
 import type { Engine } from './engine'
-import { checkExecutionInput } from './engine'
+import { checkExecutionInput } from './execution-input'
 import { EngineFanout } from './engine-fanout'
 import { DEFAULT_OUTBOUND_LIMITS } from './outbound-queue'
 import type { OutboundLimits } from './outbound-queue'
 import type { RateLimiter } from './rate-limiter'
-import { clipEcho, peekRequestId, withRequestId } from './reply-fields'
+import { clipEcho, peekRequestId } from './reply-fields'
 import { SubscriptionIndex } from './subscription-index'
 import { SubscriptionRequests } from './subscription-requests'
 import { rejectUpgrade } from './upgrade-rejection'
+import type { WireShapes } from './wire-shapes'
 import { ClientConnection } from './ws-connection'
 import { AuthHandshake } from './ws-handshake'
 
-export interface WsServerOptions {
+interface WsServerOptions {
   engine: Engine
   auth: TokenAuthority
+  dialect: Dialect
+  shapes: WireShapes
+  clock: Clock
   rateLimiter: RateLimiter
   authTimeoutMs: number
+  /** Open sockets allowed to wait for an `authenticate` message at once; more get HTTP 503. */
+  maxPendingAuth: number
   heartbeatIntervalMs: number
   maxPayloadBytes: number
   maxBufferedBytes: number
@@ -32,7 +41,7 @@ export interface WsServerOptions {
 }
 
 /** Counters the WS side keeps for `Gateway.stats()`. */
-export interface WsCounters {
+interface WsCounters {
   messagesReceived: number
   rateLimited: number
   invalidMessages: number
@@ -40,6 +49,7 @@ export interface WsCounters {
   droppedLogs: number
   slowConsumerDisconnects: number
   heartbeatTerminations: number
+  pendingAuthRefusals: number
 }
 
 /** How long `close()` waits for clients to answer the close frame. */
@@ -60,7 +70,8 @@ export class WsServer {
     droppedUpdates: 0,
     droppedLogs: 0,
     slowConsumerDisconnects: 0,
-    heartbeatTerminations: 0
+    heartbeatTerminations: 0,
+    pendingAuthRefusals: 0
   }
   private readonly wss: WebSocketServer
   private readonly connections = new Set<ClientConnection>()
@@ -68,8 +79,9 @@ export class WsServer {
   private readonly subscriptionRequests: SubscriptionRequests
   private readonly fanout: EngineFanout
   private readonly handshake: AuthHandshake
-  private readonly heartbeat: NodeJS.Timeout
   private readonly limits: OutboundLimits
+  /** The heartbeat, the fan-out's engine listeners and the handshake. */
+  private readonly owned = new DisposableStore()
   private nextId = 1
   private closing: Promise<void> | undefined
 
@@ -85,28 +97,41 @@ export class WsServer {
     this.subscriptionRequests = new SubscriptionRequests({
       engine: opts.engine,
       subscriptions: this.subscriptions,
+      dialect: opts.dialect,
       allowAllExecutions: opts.allowAllExecutions
     })
-    this.fanout = new EngineFanout(opts.engine, this.subscriptions)
+    this.fanout = new EngineFanout(opts.engine, this.subscriptions, opts.dialect, opts.shapes)
+    this.owned.add(this.fanout)
     this.handshake = new AuthHandshake({
       auth: opts.auth,
+      dialect: opts.dialect,
       authTimeoutMs: opts.authTimeoutMs,
       log: opts.log,
       onAuthenticatedFrame: (conn, text) => this.afterAuth(conn, text)
     })
-    this.heartbeat = setInterval(() => this.beat(), opts.heartbeatIntervalMs)
-    this.heartbeat.unref()
+    this.owned.add(this.handshake)
+    this.owned.setInterval(() => this.beat(), opts.heartbeatIntervalMs).unref()
   }
 
-  /** Open connections, and how many of them are authenticated. */
-  connectionCounts(): { connections: number; authenticated: number; subscriptions: number } {
+  /** Open connections, how many are authenticated or still awaiting it, and subscriptions. */
+  connectionCounts(): {
+    connections: number
+    authenticated: number
+    awaitingAuthentication: number
+    subscriptions: number
+  } {
     let authenticated = 0
     let subscriptions = 0
     for (const c of this.connections) {
       if (c.claims) authenticated++
       subscriptions += c.subscriptions.size
     }
-    return { connections: this.connections.size, authenticated, subscriptions }
+    return {
+      connections: this.connections.size,
+      authenticated,
+      awaitingAuthentication: this.handshake.pendingCount,
+      subscriptions
+    }
   }
 
   /** Handles an HTTP upgrade on the gateway's server (`server.on('upgrade', ...)`). */
@@ -129,23 +154,34 @@ export class WsServer {
       return
     }
     const token = url.searchParams.get('token')
-    if (token === null) {
+    if (token !== null) {
+      this.handshake.verifyUpgrade(socket, token, (claims) =>
+        this.upgrade(req, socket, head, claims)
+      )
+    } else if (!this.opts.dialect.messageAuth) {
+      // The document's server: the token comes on the upgrade or the upgrade is refused.
+      rejectUpgrade(socket, 401, ErrorCode.Unauthorized, 'missing token: connect with ?token=')
+    } else if (this.handshake.pendingCount >= this.opts.maxPendingAuth) {
+      this.counters.pendingAuthRefusals++
+      rejectUpgrade(
+        socket,
+        503,
+        'TOO_MANY_PENDING',
+        'too many connections awaiting authentication; connect with ?token= or retry later'
+      )
+    } else {
       this.upgrade(req, socket, head, undefined)
-      return
     }
-    this.handshake.verifyUpgrade(socket, token, (claims) => this.upgrade(req, socket, head, claims))
   }
 
-  /** Closes every connection (1001) and stops listening to the engine. Idempotent. */
-  close(): Promise<void> {
+  /** Closes every connection (1001), stops listening to the engine; resolves once all closed. */
+  dispose(): Promise<void> {
     this.closing ??= this.shutdown()
     return this.closing
   }
 
   private async shutdown(): Promise<void> {
-    clearInterval(this.heartbeat)
-    this.fanout.stop()
-    this.handshake.close()
+    this.owned.dispose()
     const closed = [...this.connections].map(
       (conn) =>
         new Promise<void>((resolve) => {
@@ -179,15 +215,21 @@ export class WsServer {
       ws.close(CloseCode.GoingAway, 'server shutting down')
       return
     }
-    const conn = new ClientConnection(ws, this.nextId++, this.limits, {
-      onDroppedUpdate: () => this.counters.droppedUpdates++,
-      onDroppedLog: () => this.counters.droppedLogs++,
-      onOverflow: () => {
-        this.counters.slowConsumerDisconnects++
-        this.opts.log(`ws: connection ${conn.id} fell too far behind; closing it`)
-        conn.close(CloseCode.TryAgainLater, 'slow consumer')
-      }
-    })
+    const conn = new ClientConnection(
+      ws,
+      this.nextId++,
+      this.limits,
+      {
+        onDroppedUpdate: () => this.counters.droppedUpdates++,
+        onDroppedLog: () => this.counters.droppedLogs++,
+        onOverflow: () => {
+          this.counters.slowConsumerDisconnects++
+          this.opts.log(`ws: connection ${conn.id} fell too far behind; closing it`)
+          conn.close(CloseCode.TryAgainLater, 'slow consumer')
+        }
+      },
+      this.opts.clock
+    )
     this.connections.add(conn)
     ws.on('message', (data) => {
       conn.alive = true
@@ -203,7 +245,7 @@ export class WsServer {
       conn.alive = true
     })
     ws.on('error', (error) => {
-      this.opts.log(`ws: connection ${conn.id} error: ${error.message}`)
+      this.opts.log(`ws: connection ${conn.id} error: ${describeError(error)}`)
     })
     ws.on('close', () => this.forget(conn))
     this.handshake.begin(conn, claims)
@@ -212,6 +254,7 @@ export class WsServer {
   private forget(conn: ClientConnection): void {
     conn.dispose()
     this.connections.delete(conn)
+    this.handshake.forget(conn)
     this.subscriptions.removeAll(conn)
   }
 
@@ -245,51 +288,59 @@ export class WsServer {
         this.handshake.receive(conn, text)
         return
       case 'authenticated':
-        this.afterAuth(conn, text)
+        // A frame can beat the expiry timer (a suspended machine fires timers late).
+        if (conn.isExpired) this.handshake.expire(conn)
+        else this.afterAuth(conn, text)
     }
   }
 
   private afterAuth(conn: ClientConnection, text: string): void {
     const user = conn.userId as string
-    if (!this.opts.rateLimiter.tryConsume(user)) {
+    const { dialect, rateLimiter } = this.opts
+    if (!rateLimiter.tryConsume(user)) {
       this.counters.rateLimited++
-      const retry = Math.ceil(this.opts.rateLimiter.retryAfterMs(user) / 1000)
-      conn.send({
-        type: 'error',
-        code: ErrorCode.RateLimitExceeded,
-        message: `rate limit exceeded: at most ${this.opts.rateLimiter.limit.maxMessages} messages per ${this.opts.rateLimiter.limit.windowMs / 1000}s per user; message dropped, retry in ${retry}s`,
-        ...withRequestId(peekRequestId(text))
-      })
+      const retry = Math.ceil(rateLimiter.retryAfterMs(user) / 1000)
+      const { maxMessages, windowMs } = rateLimiter.limit
+      conn.send(
+        dialect.error(
+          ErrorCode.RateLimitExceeded,
+          `rate limit exceeded: at most ${maxMessages} messages per ${windowMs / 1000}s per user; message dropped, retry in ${retry}s`,
+          { requestId: peekRequestId(text) }
+        )
+      )
       return
     }
     const decoded = decodeClientFrame(text)
     if (!decoded.ok) {
-      this.counters.invalidMessages++
-      conn.send({
-        type: 'error',
-        code: ErrorCode.InvalidMessage,
-        message: `invalid message: ${decoded.rejected.detail}`,
-        ...withRequestId(decoded.requestId)
-      })
+      this.invalid(conn, `invalid message: ${decoded.rejected.detail}`, decoded.requestId)
       return
     }
     try {
       this.dispatch(conn, decoded.message)
     } catch (error) {
-      this.opts.log(`ws: handling ${decoded.message.type} failed: ${String(error)}`)
-      conn.send({
-        type: 'error',
-        code: ErrorCode.InternalError,
-        message: 'internal error',
-        ...withRequestId(decoded.message.request_id)
-      })
+      this.opts.log(`ws: handling ${decoded.message.type} failed: ${describeError(error)}`)
+      conn.send(
+        dialect.error(ErrorCode.InternalError, 'internal error', {
+          requestId: decoded.message.request_id
+        })
+      )
     }
+  }
+
+  private invalid(conn: ClientConnection, message: string, requestId: string | undefined): void {
+    this.counters.invalidMessages++
+    conn.send(this.opts.dialect.error(ErrorCode.InvalidMessage, message, { requestId }))
   }
 
   private dispatch(conn: ClientConnection, message: ClientMessage): void {
     switch (message.type) {
       case 'authenticate':
-        this.handshake.authenticate(conn, message.token, message.request_id)
+        if (this.opts.dialect.messageAuth) {
+          this.handshake.authenticate(conn, message.token, message.request_id)
+        } else {
+          // The document's server authenticates on the upgrade only.
+          this.invalid(conn, "unsupported message type 'authenticate'", message.request_id)
+        }
         return
       case 'subscribe':
         this.subscriptionRequests.subscribe(conn, message)
@@ -301,20 +352,14 @@ export class WsServer {
         this.execute(conn, message)
         return
       case 'ping':
-        conn.send({ type: 'pong', ...withRequestId(message.request_id) })
+        conn.send({ type: 'pong', ...this.opts.dialect.correlate(message.request_id) })
     }
   }
 
   private execute(conn: ClientConnection, message: ExecuteWorkflowMessage): void {
     const inputProblem = checkExecutionInput(message.input)
     if (inputProblem) {
-      this.counters.invalidMessages++
-      conn.send({
-        type: 'error',
-        code: ErrorCode.InvalidMessage,
-        message: `execute_workflow: ${inputProblem}`,
-        ...withRequestId(message.request_id)
-      })
+      this.invalid(conn, `execute_workflow: ${inputProblem}`, message.request_id)
       return
     }
     const execution = this.fanout.startExecution(
@@ -324,12 +369,13 @@ export class WsServer {
       message.request_id
     )
     if (!execution) {
-      conn.send({
-        type: 'error',
-        code: ErrorCode.NotFound,
-        message: `Workflow '${clipEcho(message.workflow_id)}' not found`,
-        ...withRequestId(message.request_id)
-      })
+      conn.send(
+        this.opts.dialect.error(
+          ErrorCode.NotFound,
+          `Workflow '${clipEcho(message.workflow_id)}' not found`,
+          { requestId: message.request_id }
+        )
+      )
     }
   }
 }

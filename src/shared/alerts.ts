@@ -42,7 +42,14 @@ const notificationBase = {
   /** How many executions this notification stands for. */
   count: z.number().int().nonnegative(),
   /** When the policy decided it. */
-  at: InstantSchema
+  at: InstantSchema,
+  /** The server profile it is about, when it is about one (one policy can serve several). */
+  profile: z.string().min(1).optional(),
+  /**
+   * A stable id: a notification with the same tag replaces the one shown before it in place
+   * (the failure summary is updated, never stacked).
+   */
+  tag: z.string().min(1).optional()
 }
 
 const oneWorkflow = {
@@ -53,22 +60,51 @@ const oneWorkflow = {
 /** Per-workflow tally used by the summary notifications. */
 export const WorkflowFailureCountSchema = z.object({
   ...oneWorkflow,
+  profile: z.string().min(1).optional(),
   count: z.number().int().positive()
 })
 export type WorkflowFailureCount = z.infer<typeof WorkflowFailureCountSchema>
 
+/** The tag of the one failure summary that is replaced in place. */
+export const FAILURE_SUMMARY_TAG = 'failure-summary'
+
 /** What the shell should show; every kind is decided by src/main/core/notification-policy.ts. */
 export const NotificationSchema = z.discriminatedUnion('kind', [
-  /** One failed execution. */
+  /** One failed execution (within the budget of single notices). */
   z.object({
     kind: z.literal('failure'),
     ...notificationBase,
     ...oneWorkflow,
     status: AlertStatusSchema
   }),
-  /** The failures of one workflow folded together during a burst. */
-  z.object({ kind: z.literal('failure_group'), ...notificationBase, ...oneWorkflow }),
-  /** A workflow that last failed has completed an execution again. */
+  /**
+   * Failures beyond the budget, across workflows and profiles, since `since`: one notice,
+   * updated in place (tag FAILURE_SUMMARY_TAG) at most once a minute; `count` is cumulative.
+   */
+  z.object({
+    kind: z.literal('failure_summary'),
+    ...notificationBase,
+    since: InstantSchema,
+    /** The busiest workflows first (at most 10); `workflow_count` is exact. */
+    workflows: z.array(WorkflowFailureCountSchema).max(10),
+    workflow_count: z.number().int().positive(),
+    /** The most recent failure in it. */
+    last: z.object({
+      execution_id: z.string().min(1),
+      ...oneWorkflow,
+      status: AlertStatusSchema,
+      profile: z.string().min(1).optional()
+    })
+  }),
+  /** A workflow that keeps failing and recovering; said once, then quiet until it settles. */
+  z.object({
+    kind: z.literal('flapping'),
+    ...notificationBase,
+    ...oneWorkflow,
+    /** Fail-and-recover cycles seen within the flapping window. */
+    cycles: z.number().int().positive()
+  }),
+  /** A workflow that was notified as failing has stayed healthy for a while. */
   z.object({ kind: z.literal('recovered'), ...notificationBase, ...oneWorkflow }),
   /** What failed while do-not-disturb was on, shown once when it ends. */
   z.object({
@@ -81,6 +117,12 @@ export const NotificationSchema = z.discriminatedUnion('kind', [
     kind: z.literal('startup_summary'),
     ...notificationBase,
     workflows: z.array(WorkflowFailureCountSchema)
+  }),
+  /** The server refused this profile's token: sign in again. */
+  z.object({
+    kind: z.literal('auth_failed'),
+    ...notificationBase,
+    reason: z.string().optional()
   })
 ])
 export type Notification = z.infer<typeof NotificationSchema>

@@ -4,7 +4,8 @@ export type EventMap = Record<string, (...args: never[]) => void>
 /**
  * A tiny typed event emitter. A throwing listener is reported to `onListenerError` and never
  * propagates into the socket or timer callback that emitted, so one bad consumer cannot take
- * down the main process.
+ * down the main process. Hold one privately and expose `on` (composition, never inheritance):
+ * only the owner can emit or clear.
  */
 export class Emitter<E extends EventMap> {
   private readonly listeners = new Map<keyof E, Set<E[keyof E]>>()
@@ -31,6 +32,8 @@ export class Emitter<E extends EventMap> {
     const set = this.listeners.get(event)
     if (!set) return
     for (const listener of [...set]) {
+      // A listener removed by an earlier one during this emit is not called any more.
+      if (!set.has(listener)) continue
       try {
         ;(listener as (...a: Parameters<E[K]>) => void)(...args)
       } catch (error) {
@@ -46,8 +49,9 @@ export class Emitter<E extends EventMap> {
     return n
   }
 
-  /** Drops every listener. */
+  /** Drops every listener (the owner's teardown). */
   removeAll(): void {
+    for (const set of this.listeners.values()) set.clear()
     this.listeners.clear()
   }
 }

@@ -52,7 +52,9 @@ describe('pause "until tomorrow"', () => {
 
 describe('notifications for the shell', () => {
   async function setup(now?: () => number) {
-    app = await startTestApp(now ? { service: { now } } : {})
+    // Recoveries are told after a quiet period (2 min by default): shortened here.
+    const notificationPolicy = { recoveryQuietMs: 300 }
+    app = await startTestApp({ service: { notificationPolicy, ...(now ? { now } : {}) } })
     const shown: ShellNotification[] = []
     app.service.on('notification', (n) => shown.push(n))
     await waitForOpen(app)
@@ -64,9 +66,8 @@ describe('notifications for the shell', () => {
     const run = engine.startExecution('wf_nightly_etl', {}, { outcome: 'fail' })!
     await waitUntil(() => shown.length === 1, { what: 'one notification' })
     expect(shown[0]).toMatchObject({
-      profile_id: 'local',
-      profile_name: 'Local dev mode',
-      notification: { kind: 'failure', execution_ids: [run.id] }
+      profile: { id: 'local', name: 'Local dev mode' },
+      notification: { kind: 'failure', profile: 'local', execution_ids: [run.id] }
     })
     await waitForSnapshot(test, (s) => s.failures.length === 1, 'the feed entry')
   })
@@ -115,6 +116,11 @@ describe('notifications for the shell', () => {
 
   it('with "recovered" off, recoveries are not shown (and with it on, they are)', async () => {
     const { test, shown, engine } = await setup()
+    await ok(test.host, 'setNotificationPrefs', { singles_per_minute: 10 })
+    const recoveredOf = (workflowId: string) =>
+      shown.filter(
+        (n) => n.notification.kind === 'recovered' && n.notification.workflow_id === workflowId
+      )
     const failThenRecover = async (workflowId: string): Promise<void> => {
       const failed = engine.startExecution(workflowId, {}, { outcome: 'fail' })!
       await waitForSnapshot(
@@ -130,13 +136,29 @@ describe('notifications for the shell', () => {
       )
     }
     await failThenRecover('wf_partner_sync')
-    await waitUntil(() => shown.some((n) => n.notification.kind === 'recovered'), {
+    await waitUntil(() => recoveredOf('wf_partner_sync').length === 1, {
       what: 'a recovered notice'
     })
-    const before = shown.length
     await ok(test.host, 'setNotificationPrefs', { notify_recovered: false })
     await failThenRecover('wf_user_onboarding')
-    await waitUntil(() => shown.length > before, { what: 'the second failure notice' })
-    expect(shown.slice(before).map((n) => n.notification.kind)).toEqual(['failure'])
+    // Recoveries are due in the order they began (the same quiet period), so once the next
+    // workflow's recovery has been told, the silenced one's moment has passed too.
+    await ok(test.host, 'setNotificationPrefs', { notify_recovered: true })
+    await failThenRecover('wf_nightly_etl')
+    await waitUntil(() => recoveredOf('wf_nightly_etl').length === 1, {
+      what: 'the third recovered notice'
+    })
+    expect(recoveredOf('wf_user_onboarding')).toEqual([])
+    expect(
+      shown
+        .filter((n) => 'workflow_id' in n.notification)
+        .map((n) => [n.notification.kind, (n.notification as { workflow_id: string }).workflow_id])
+    ).toEqual([
+      ['failure', 'wf_partner_sync'],
+      ['recovered', 'wf_partner_sync'],
+      ['failure', 'wf_user_onboarding'],
+      ['failure', 'wf_nightly_etl'],
+      ['recovered', 'wf_nightly_etl']
+    ])
   })
 })

@@ -7,25 +7,22 @@ import { TEST_GATEWAY_OPTIONS, startTestApp } from '../fixtures/app'
 import type { TestApp } from '../fixtures/app'
 import {
   filesContaining,
-  inKeyringSession,
   keyringUnavailableReason,
+  usePrivateKeyring,
   listFiles,
   uniqueProfile
 } from '../keychain/support'
+import { skipAllIf } from '../helpers/skip'
 import { call, ok, waitForSnapshot } from './support'
 
-// Sign-in through the bridge stores the token in the real OS keychain (gnome-keyring in the
-// private D-Bus session of scripts/with-keyring.sh, which `npm test` uses) and the profile's
+// Sign-in through the bridge stores the token in the real OS keychain (a private
+// gnome-keyring this file starts for itself, never the developer's) and the profile's
 // session reconnects with it; sign-out deletes it. The token is write-only: no answer, event,
 // log line or file in the settings folder ever contains it.
 
-const skipReason = inKeyringSession
-  ? null
-  : (keyringUnavailableReason ??
-    'not inside a keyring session (run through `npm test` or scripts/with-keyring.sh)')
-if (skipReason) console.warn(`sign-in keychain tests skipped: ${skipReason}`)
-
-describe.skipIf(skipReason !== null)('sign-in with the real keychain', () => {
+describe('sign-in with the real keychain', () => {
+  skipAllIf(keyringUnavailableReason, 'sign-in keychain tests')
+  const keyring = usePrivateKeyring()
   let gateway: Gateway
   let app: TestApp
   const profile = uniqueProfile('app-sign-in')
@@ -33,6 +30,7 @@ describe.skipIf(skipReason !== null)('sign-in with the real keychain', () => {
   const answers: unknown[] = []
 
   beforeAll(async () => {
+    if (keyringUnavailableReason) return
     gateway = await startGateway({ ...TEST_GATEWAY_OPTIONS, port: 0 })
     app = await startTestApp({
       localDevMode: false,
@@ -92,8 +90,7 @@ describe.skipIf(skipReason !== null)('sign-in with the real keychain', () => {
     expect(listFiles(app.settingsDir).length).toBeGreaterThanOrEqual(1)
     expect(filesContaining(app.settingsDir, token)).toEqual([])
     // gnome-keyring stores it encrypted, never in plain text.
-    const keyrings = process.env.NEBULA_KEYRING_DATA_DIR
-    if (keyrings) expect(filesContaining(keyrings, token)).toEqual([])
+    expect(filesContaining(keyring.current().dataDir, token)).toEqual([])
   })
 
   it('a bad token gives a field error that does not echo it', async () => {

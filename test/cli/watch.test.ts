@@ -1,69 +1,15 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { runWatchCli } from '@main/cli/watch'
+import { TEST_SECRET, freePort } from '../fixtures/gateway'
 import { freshClaims, signHmac } from '../helpers/jwt'
-import { killStartedProcesses, spawnProcess } from '../helpers/process'
-import type { SpawnedProcess } from '../helpers/process'
 import { waitUntil } from '../helpers/wait'
-import { CORE_TEST_SECRET, freePort, startCoreGateway, TcpProxy } from '../core/support'
+import { TcpProxy } from '../core/support'
+import { afterThisTest, jsonLines, startGateway, useBuiltCli, watch } from './support'
 
 // The built `watch` CLI as a user runs it: `node bin/nebula-desktop.js watch ...` (real process,
-// real gateway). Build first: `npx electron-vite build`.
+// real gateway). Build first: `npm run build` (npm test does).
 
-const ROOT = resolve(__dirname, '..', '..')
-const BIN = join(ROOT, 'bin', 'nebula-desktop.js')
-const BUILT = join(ROOT, 'out', 'main', 'cli.js')
-
-beforeAll(() => {
-  if (!existsSync(BUILT)) {
-    throw new Error(`${BUILT} is missing: build the CLI first with \`npx electron-vite build\``)
-  }
-  const newestSource = newestMtime(join(ROOT, 'src'))
-  if (newestSource > statSync(BUILT).mtimeMs) {
-    console.warn(`warning: ${BUILT} is older than src/; these tests run the stale build`)
-  }
-})
-
-afterAll(async () => {
-  await killStartedProcesses()
-})
-
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
-
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
-  }
-  return newest
-}
-
-function watch(args: string[], env: Record<string, string | undefined> = {}): SpawnedProcess {
-  return spawnProcess(process.execPath, [BIN, 'watch', ...args], {
-    cwd: ROOT,
-    env: { NEBULA_GATEWAY_SECRET: undefined, ...env }
-  })
-}
-
-/** Every stdout line, parsed; fails the test on a line that is not a JSON object with a kind. */
-function jsonLines(stdout: string): Array<Record<string, unknown>> {
-  return stdout
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      let value: unknown
-      expect(() => (value = JSON.parse(line)), `not JSON: ${line}`).not.toThrow()
-      expect(value, line).toBeTypeOf('object')
-      expect((value as { kind?: unknown }).kind, line).toBeTypeOf('string')
-      return value as Record<string, unknown>
-    })
-}
+useBuiltCli()
 
 describe('nebula-desktop watch (built CLI)', () => {
   it('--local --format json: JSON lines only, reaches open, exits 0 on SIGTERM', async () => {
@@ -80,8 +26,7 @@ describe('nebula-desktop watch (built CLI)', () => {
   })
 
   it('--server with --token-env prints one alert for a forced failure and never the token', async () => {
-    const gateway = await startCoreGateway()
-    cleanup.push(() => gateway.close())
+    const gateway = await startGateway()
     const token = await gateway.mintToken({ sub: 'cli-user' })
     const child = watch(
       [
@@ -129,10 +74,9 @@ describe('nebula-desktop watch (built CLI)', () => {
   })
 
   it('exits 0 promptly on SIGTERM even when the server has frozen', async () => {
-    const gateway = await startCoreGateway()
-    cleanup.push(() => gateway.close())
+    const gateway = await startGateway()
     const proxy = await TcpProxy.start(gateway.port)
-    cleanup.push(() => proxy.close())
+    afterThisTest(() => proxy.close())
     const token = await gateway.mintToken()
     const child = watch(
       ['--server', proxy.url, '--token-env', 'NEBULA_TEST_TOKEN', '--format', 'json', '--no-state'],
@@ -166,9 +110,8 @@ describe('nebula-desktop watch (built CLI)', () => {
   })
 
   it('exits 3 for a token the server refuses, without printing it', async () => {
-    const gateway = await startCoreGateway()
-    cleanup.push(() => gateway.close())
-    const forged = await signHmac(freshClaims('intruder'), `${CORE_TEST_SECRET}-but-not-quite`)
+    const gateway = await startGateway()
+    const forged = await signHmac(freshClaims('intruder'), `${TEST_SECRET}-but-not-quite`)
     const child = watch(
       [
         '--server',
@@ -193,6 +136,43 @@ describe('nebula-desktop watch (built CLI)', () => {
   })
 })
 
+describe('nebula-desktop watch --format pretty (the default), built CLI', () => {
+  it('prints timestamped lines for states, runs and one alert per failure, never JSON or the token', async () => {
+    const gateway = await startGateway()
+    const token = await gateway.mintToken({ sub: 'pretty-user' })
+    // No --format: pretty is what a person gets by default.
+    const child = watch(
+      ['--server', gateway.url, '--token-env', 'NEBULA_TEST_TOKEN', '--no-state'],
+      {
+        NEBULA_TEST_TOKEN: token
+      }
+    )
+    await child.waitForOutput(/● open/, 15_000)
+    const failed = gateway.engine.startExecution('wf_order_processing', {}, { outcome: 'fail' })!
+    await child.waitForOutput(new RegExp(`✖ FAILED Order Processing ${failed.id}`), 10_000)
+    // A later execution completing is the barrier: anything about the failure came before it.
+    const barrier = gateway.engine.startExecution('wf_nightly_etl', {}, { outcome: 'succeed' })!
+    await child.waitForOutput(new RegExp(`${barrier.id} \\S+ → completed`), 10_000)
+    child.kill('SIGTERM')
+    expect(await child.waitForExit(10_000)).toEqual({ code: 0, signal: null })
+
+    const lines = child.stdout.split('\n').filter((line) => line.length > 0)
+    for (const line of lines) {
+      // "HH:MM:SS text", no colour codes on a pipe, and nothing machine-shaped.
+      expect(line).toMatch(/^\d\d:\d\d:\d\d \S/)
+      expect(line).not.toContain('\x1b[')
+      expect(line.slice(9).startsWith('{')).toBe(false)
+    }
+    const about = (id: string) => lines.filter((line) => line.includes(id))
+    expect(about(failed.id).filter((line) => line.includes('✖ FAILED'))).toHaveLength(1)
+    expect(about(failed.id).some((line) => / → failed/.test(line))).toBe(true)
+    expect(lines.filter((line) => line.includes('🔔'))).toHaveLength(1)
+    expect(lines.some((line) => /● open/.test(line))).toBe(true)
+    expect(lines.at(-1)).toMatch(/■ closed/)
+    expect(child.output).not.toContain(token)
+  })
+})
+
 describe('runWatchCli in-process', () => {
   it('exits 4 with --exit-on-offline once the fast loop gives up (fake clock, real sockets)', async () => {
     // Backoff is not a flag (1 s base, 30 s cap, 10 attempts: minutes of real time), so the
@@ -207,16 +187,16 @@ describe('runWatchCli in-process', () => {
       out.push(String(chunk))
       return true
     })
-    cleanup.push(() => {
+    afterThisTest(() => {
       stdout.mockRestore()
       stderr.mockRestore()
     })
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
-    cleanup.push(() => {
+    afterThisTest(() => {
       vi.useRealTimers()
     })
     process.env.NEBULA_TEST_TOKEN_INPROC = 'in-process-token-abcdef123456'
-    cleanup.push(() => {
+    afterThisTest(() => {
       delete process.env.NEBULA_TEST_TOKEN_INPROC
     })
     let code: number | undefined

@@ -9,6 +9,10 @@ import {
 import { AlertSchema } from '@shared/alerts'
 import { KNOWN_EXECUTION_STATUSES, isFailureStatus, type Execution } from '@shared/protocol'
 
+/** True when the policy still remembers alerting this execution id. */
+const alerted = (policy: AlertPolicy, id: string): boolean =>
+  policy.recentIds(Number.MAX_SAFE_INTEGER).includes(id)
+
 const NOW = Date.parse('2026-03-01T12:00:00.000Z')
 
 function execution(overrides: Partial<Execution> = {}): Execution {
@@ -141,7 +145,7 @@ describe('AlertPolicy', () => {
     expect(policy.observe(transition(exec, 'running', 'failed'), NOW)).toBeNull()
     expect(policy.observe(transition(exec, null, 'failed'), NOW)).toBeNull()
     expect(policy.observe(transition(exec, 'failed', 'timed_out'), NOW)).toBeNull()
-    expect(policy.hasAlerted('exec_1')).toBe(true)
+    expect(alerted(policy, 'exec_1')).toBe(true)
 
     const timedOut = execution({ id: 'exec_2' })
     expect(policy.observe(transition(timedOut, 'running', 'timed_out'), NOW)).toMatchObject({
@@ -175,12 +179,7 @@ describe('AlertPolicy', () => {
     policy.observe(transition(execution({ id: 'a' }), 'running', 'failed'), NOW)
     policy.observe(transition(execution({ id: 'd' }), 'running', 'failed'), NOW)
     expect(policy.size).toBe(3)
-    expect(['a', 'b', 'c', 'd'].map((id) => policy.hasAlerted(id))).toEqual([
-      true,
-      false,
-      true,
-      true
-    ])
+    expect(['a', 'b', 'c', 'd'].map((id) => alerted(policy, id))).toEqual([true, false, true, true])
     expect(new AlertPolicy().size).toBe(0)
     expect(DEFAULT_ALERT_MEMORY).toBe(10_000)
   })
@@ -191,8 +190,8 @@ describe('AlertPolicy', () => {
       policy.observe(transition(execution({ id: `exec_${i}` }), 'running', 'failed'), NOW)
     }
     expect(policy.size).toBe(DEFAULT_ALERT_MEMORY)
-    expect(policy.hasAlerted('exec_0')).toBe(false)
-    expect(policy.hasAlerted(`exec_${DEFAULT_ALERT_MEMORY + 499}`)).toBe(true)
+    expect(alerted(policy, 'exec_0')).toBe(false)
+    expect(alerted(policy, `exec_${DEFAULT_ALERT_MEMORY + 499}`)).toBe(true)
   })
 
   it('for any interleaving and duplication of transitions, each failed execution alerts exactly once (property)', () => {

@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
+import { AnswerCorrelator } from '@main/core/answer-correlator'
 import { CommandError, CommandQueue } from '@main/core/command-queue'
 import { NebulaConnection } from '@main/core/connection'
 import { WS_PATH } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import {
   CORE_TEST_SECRET,
+  DIALECTS,
   createTestEngine,
   freePort,
   startOnPort,
@@ -24,21 +26,23 @@ afterEach(async () => {
   cleanup = []
 })
 
-describe('command queue', () => {
+describe.each(DIALECTS)('command queue (%s dialect)', (dialect) => {
   it('holds executeWorkflow while disconnected and runs it once connected', async () => {
     const engine = createTestEngine()
-    cleanup.push(() => engine.stop())
+    cleanup.push(() => engine.dispose())
     const port = await freePort()
     const token = await signHmac(freshClaims('queue-user'), CORE_TEST_SECRET)
     const { session, rec } = startSession(
       testSessionOptions(`http://127.0.0.1:${port}`, () => token)
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     const pending = session.executeWorkflow('wf_order_processing', { order: 42 })
     await rec.waitForCount('reconnecting', 2)
     expect(engine.listExecutions()).toEqual([])
 
-    const gateway = await startOnPort(engine, port)
+    // The document's server echoes no request_id: its answer is the new execution's first
+    // update, told from pushed ones by order and by being new.
+    const gateway = await startOnPort(engine, port, { dialect })
     cleanup.push(() => gateway.close())
     session.nudge()
     const execution = await pending
@@ -47,20 +51,39 @@ describe('command queue', () => {
     expect(engine.listExecutions()).toHaveLength(1)
   })
 
+  it('fails visibly when the server refuses the command', async () => {
+    const engine = createTestEngine()
+    cleanup.push(() => engine.dispose())
+    const port = await freePort()
+    const gateway = await startOnPort(engine, port, { dialect })
+    cleanup.push(() => gateway.close())
+    const token = await gateway.mintToken()
+    const { session, rec } = startSession(testSessionOptions(gateway.url, () => token))
+    cleanup.push(() => session.dispose())
+    await rec.waitForState('open')
+    const changesBefore = rec.subscriptions.length
+    const outcome = await session.executeWorkflow('wf_does_not_exist').catch((e: unknown) => e)
+    expect(outcome).toBeInstanceOf(CommandError)
+    expect((outcome as CommandError).code).toBe('NOT_FOUND')
+    // The refusal was the command's, not a subscription's.
+    expect(session.coverage.level).toBe('live')
+    expect(rec.subscriptions.slice(changesBefore)).toEqual([])
+  })
+})
+
+describe('command queue without a session', () => {
   it('expires with a clear error when no connection comes, and never sends it later', async () => {
     const port = await freePort()
     const token = await signHmac(freshClaims('queue-user'), CORE_TEST_SECRET)
     const connection = new NebulaConnection({
       server: `http://127.0.0.1:${port}`,
       getToken: () => token,
-      backoff: { baseMs: 10, capMs: 50, maxFastAttempts: 1_000 }
+      backoff: { baseMs: 10, capMs: 50, maxFastAttempts: 1_000 },
+      onInvalidTransition: 'throw'
     })
     const queue = new CommandQueue(connection, { timeoutMs: 300, maxPending: 2 })
-    connection.on('message', (m) => queue.handle(m))
-    connection.on('state', (s) => {
-      if (s.state !== 'open') queue.disconnected()
-    })
-    cleanup.push(() => connection.close())
+    connection.on('dropped', () => queue.disconnected())
+    cleanup.push(() => connection.dispose())
     connection.start()
 
     const first = queue.executeWorkflow('wf_order_processing').catch((e: unknown) => e)
@@ -80,13 +103,18 @@ describe('command queue', () => {
 
     // The server appears: the expired commands are gone, only a new one runs.
     const engine = createTestEngine()
-    cleanup.push(() => engine.stop())
+    cleanup.push(() => engine.dispose())
     const gateway = await startOnPort(engine, port)
     cleanup.push(() => gateway.close())
     connection.nudge()
-    await waitUntil(() => connection.state.state === 'open', { what: 'open' })
+    await waitUntil(() => connection.state.state === 'syncing', { what: 'the socket open' })
     const fresh = new CommandQueue(connection, { timeoutMs: 5_000 })
-    connection.on('message', (m) => fresh.handle(m))
+    const correlator = new AnswerCorrelator()
+    connection.on('sent', (m) => correlator.sent(m))
+    connection.on('message', (m) => {
+      const answer = correlator.match(m)
+      if (answer?.request.kind === 'execute_workflow') fresh.answer(answer.request, m)
+    })
     const execution = await fresh.executeWorkflow('wf_partner_sync')
     expect(engine.listExecutions().map((e) => e.id)).toEqual([execution.id])
   })
@@ -115,7 +143,7 @@ describe('command queue', () => {
         follow: [{ resource: 'workflows', id: 'all' }]
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('syncing')
     const pending = session.executeWorkflow('wf_order_processing').catch((e: unknown) => e)
     await waitUntil(() => received.includes('execute_workflow'), { what: 'the command sent' })

@@ -23,13 +23,10 @@ function setup() {
   const follow = new FollowAll(registry, rest, () => {})
   follow.start()
   // The server refuses `workflow_executions:all`: fall back, and the first listing starts.
-  registry.handle({
-    type: 'error',
-    code: 'SUBSCRIPTION_FAILED',
-    message: 'no',
-    resource: 'workflow_executions',
-    id: 'all'
-  })
+  registry.answer(
+    { kind: 'subscribe', key: 'workflow_executions:all' },
+    { type: 'error', code: 'SUBSCRIPTION_FAILED', message: 'no' }
+  )
   const followed = () =>
     registry
       .list()
@@ -58,7 +55,10 @@ describe('FollowAll fallback', () => {
     listings[0]!([wf('wf_a')])
     await settle()
     // Created after the listing, before the server took workflows:all: no event ever comes.
-    registry.handle({ type: 'subscribed', resource: 'workflows', id: 'all' })
+    registry.answer(
+      { kind: 'subscribe', key: 'workflows:all' },
+      { type: 'subscribed', resource: 'workflows', id: 'all' }
+    )
     expect(listings).toHaveLength(2)
     listings[1]!([wf('wf_a'), wf('wf_quiet')])
     await settle()
@@ -69,7 +69,10 @@ describe('FollowAll fallback', () => {
     const { registry, listings, followed, settle } = setup()
     listings[0]!([wf('wf_a'), wf('wf_gone')])
     await settle()
-    registry.handle({ type: 'subscribed', resource: 'workflows', id: 'all' })
+    registry.answer(
+      { kind: 'subscribe', key: 'workflows:all' },
+      { type: 'subscribed', resource: 'workflows', id: 'all' }
+    )
     listings[1]!([wf('wf_a')])
     await settle()
     expect(followed()).toEqual(['wf_a'])

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { waitUntil } from '../helpers/wait'
-import { startCoreGateway, startSession, TcpProxy, testSessionOptions } from './support'
+import {
+  DIALECTS,
+  startDialectGateway,
+  startSession,
+  TcpProxy,
+  testSessionOptions
+} from './support'
 
 // A zombie connection: the peer stops reading and answering but never closes (a frozen TCP
 // proxy, real sockets). The heartbeat must notice and reconnect once the path works again.
@@ -16,9 +22,9 @@ afterEach(async () => {
   cleanup = []
 })
 
-describe('frozen peer', () => {
+describe.each(DIALECTS)('frozen peer (%s dialect)', (dialect) => {
   it('leaves open within heartbeat + pong timeout, then reconnects when the path thaws', async () => {
-    const gateway = await startCoreGateway()
+    const gateway = await startDialectGateway(dialect)
     cleanup.push(() => gateway.close())
     const proxy = await TcpProxy.start(gateway.port)
     cleanup.push(() => proxy.close())
@@ -32,7 +38,7 @@ describe('frozen peer', () => {
         }
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
     // Several heartbeats pass while the path is healthy: no false alarm.
     const healthySince = rec.states.length
@@ -66,9 +72,9 @@ describe('frozen peer', () => {
   })
 })
 
-describe('closing while the peer is frozen', () => {
+describe.each(DIALECTS)('closing while the peer is frozen (%s dialect)', (dialect) => {
   it('releases the socket promptly instead of waiting for a close frame that never comes', async () => {
-    const gateway = await startCoreGateway()
+    const gateway = await startDialectGateway(dialect)
     cleanup.push(() => gateway.close())
     const proxy = await TcpProxy.start(gateway.port)
     cleanup.push(() => proxy.close())
@@ -78,8 +84,7 @@ describe('closing while the peer is frozen', () => {
     await waitUntil(() => proxy.openWsConnections === 1)
     proxy.freeze()
     const closedAt = Date.now()
-    session.close()
-    expect(session.hasLiveResources()).toBe(false)
+    session.dispose()
     // The client drops its socket within a couple of seconds; `ws` alone would wait 30 s for
     // the close frame the frozen peer never sends, keeping a `watch` process from exiting.
     await waitUntil(() => proxy.openWsConnections === 0, {
@@ -87,5 +92,6 @@ describe('closing while the peer is frozen', () => {
       what: 'the client socket to be released'
     })
     expect(Date.now() - closedAt).toBeLessThan(5_000)
+    await waitUntil(() => !session.hasLiveResources(), { what: 'every session resource released' })
   })
 })

@@ -6,7 +6,14 @@ import { RestartableGateway, startSession, testSessionOptions } from './support'
 
 // The engine keeps running while the gateway is down (shared engine). Failures that happen
 // during the outage, including one that was already running before it, are alerted exactly
-// once after the reconnect, and an extra reconnect alerts nothing again.
+// once after the reconnect, and an extra reconnect alerts nothing again. Against both
+// dialects, and against one whose undocumented fields are shaped differently from ours.
+
+const SERVERS = [
+  { dialect: 'extended' },
+  { dialect: 'document' },
+  { dialect: 'document', foreignShapes: true }
+] as const
 
 let cleanup: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -30,20 +37,18 @@ async function finished(engine: Engine, ids: string[]): Promise<void> {
   )
 }
 
-describe('failures during an outage', () => {
+describe.each(SERVERS)('failures during an outage (%o)', (server) => {
   it('are alerted exactly once each after the reconnect, and not again later', async () => {
     // Actions slow enough (4 × 80–120 ms) that one execution can span the start of the outage.
-    const rig = await RestartableGateway.start({
-      autoRun: false,
-      actionDelayMs: [80, 120],
-      seed: 7,
-      failureRate: 0
-    })
+    const rig = await RestartableGateway.start(
+      { autoRun: false, actionDelayMs: [80, 120], seed: 7, failureRate: 0 },
+      server
+    )
     cleanup.push(() => rig.dispose())
     const { engine } = rig
     const token = await rig.gateway.mintToken()
     const { session, rec } = startSession(testSessionOptions(rig.gateway.url, () => token))
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
 
     // Seen failing while connected: the control case.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { api } from '../helpers/http'
 import { waitUntil } from '../helpers/wait'
-import { startCoreGateway, startSession, testSessionOptions } from './support'
+import { DIALECTS, startDialectGateway, startSession, testSessionOptions } from './support'
 
 // 150 workflows on a server that refuses `workflow_executions:all` and allows 40 messages per
 // 2 s: the session needs ~152 subscribe messages plus heartbeats, paced at 36 per 3 s, and the
@@ -17,10 +17,10 @@ afterEach(async () => {
   cleanup = []
 })
 
-describe('pacing under the rate limit', () => {
+describe.each(DIALECTS)('pacing under the rate limit (%s dialect)', (dialect) => {
   it(`subscribes to ${WORKFLOWS} workflows without ever being rate limited`, async () => {
-    const gateway = await startCoreGateway({
-      allowAllExecutions: false,
+    const gateway = await startDialectGateway(dialect, {
+      refuseAll: true,
       rateLimit: { maxMessages: 40, windowMs: 2_000 }
     })
     cleanup.push(() => gateway.close())
@@ -53,7 +53,7 @@ describe('pacing under the rate limit', () => {
         }
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     const late = await createWorkflows(100, WORKFLOWS)
     expect(early.length + late.length + DEMO).toBe(WORKFLOWS)
 
@@ -86,10 +86,10 @@ describe('pacing under the rate limit', () => {
   }, 60_000)
 })
 
-describe('subscriptions confirmed after the session went open', () => {
+describe.each(DIALECTS)('subscriptions confirmed after the gap was reconciled (%s)', (dialect) => {
   it('still alerts failures that happened before the late subscriptions were confirmed', async () => {
-    const gateway = await startCoreGateway({
-      allowAllExecutions: false,
+    const gateway = await startDialectGateway(dialect, {
+      refuseAll: true,
       rateLimit: { maxMessages: 40, windowMs: 2_000 }
     })
     cleanup.push(() => gateway.close())
@@ -103,18 +103,23 @@ describe('subscriptions confirmed after the session went open', () => {
     const token = await gateway.mintToken()
     const { session, rec } = startSession(
       testSessionOptions(gateway.url, () => token, {
-        // Shorter than one pacing window: the session reconciles and goes open while the
-        // last subscriptions still wait for their turn.
+        // Shorter than one pacing window: the session reconciles the gap while the last
+        // subscriptions still wait for their turn (and stays `syncing` until they are live).
         settleTimeoutMs: 300,
         connection: { pacing: { limit: 36, windowMs: 2_000, guardMs: 1_000 } }
       })
     )
-    cleanup.push(() => session.close())
-    await rec.waitForState('open', 10_000)
+    cleanup.push(() => session.dispose())
+    // The gap is reconciled (REST polling now stands in for the subscriptions still waiting
+    // for the next pacing window, so coverage counts them as polled).
+    await waitUntil(() => session.coverage.polled > 10, {
+      what: 'reconciled, with subscriptions still waiting'
+    })
     const pending = workflowIds.filter(
       (id) => session.subscriptions.get('workflow_executions', id)?.status !== 'active'
     )
     expect(pending.length, 'precondition: some subscriptions still pending').toBeGreaterThan(10)
+    expect(rec.count('open')).toBe(0)
 
     // Failures in workflows nobody is subscribed to yet: not pushed, and after the reconcile.
     const failed = pending
@@ -125,6 +130,11 @@ describe('subscriptions confirmed after the session went open', () => {
       what: 'alerts for failures in late-subscribed workflows'
     })
     await waitUntil(() => !session.subscriptions.hasPending(), { timeoutMs: 20_000 })
+    // `open` only once every subscription is live.
+    await rec.waitForState('open', 10_000)
+    const opened = rec.states.find((s) => s.state === 'open')!
+    expect(opened.coverage).toMatchObject({ level: 'live', pending: 0, refused: 0 })
+    expect(opened.coverage!.live).toBe(workflowIds.length + 1) // + workflows:all
     for (const id of failed) expect(rec.alertsFor(id)).toHaveLength(1)
     expect(rec.alertsFor(history)).toEqual([])
     expect(rec.alerts).toHaveLength(failed.length)

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { MonitorSession } from '@main/core/session'
 import { waitUntil } from '../helpers/wait'
 import { isFailureStatus, isTerminalStatus } from '@shared/protocol'
-import { RestartableGateway, resourceCounts, startSession, testSessionOptions } from './support'
+import {
+  DIALECTS,
+  RestartableGateway,
+  resourceCounts,
+  startSession,
+  testSessionOptions
+} from './support'
 
 // 50 gateway restarts under one running MonitorSession (shared engine, same port) while the
 // engine keeps running executions, 30% of which fail: the session comes back every time, every
@@ -22,14 +28,12 @@ function handleCounts(): { sockets: number; timers: number } {
   return { sockets: counts.TCPSocketWrap ?? 0, timers: counts.Timeout ?? 0 }
 }
 
-describe('MonitorSession across gateway restarts', () => {
+describe.each(DIALECTS)('MonitorSession across gateway restarts (%s dialect)', (dialect) => {
   it(`reaches open after each of ${RESTARTS} restarts, alerts each failure once, leaks nothing`, async () => {
-    const rig = await RestartableGateway.start({
-      autoRun: false,
-      actionDelayMs: [5, 20],
-      seed: 99,
-      failureRate: 0.3
-    })
+    const rig = await RestartableGateway.start(
+      { autoRun: false, actionDelayMs: [5, 20], seed: 99, failureRate: 0.3 },
+      { dialect }
+    )
     cleanup.push(() => rig.dispose())
     const { engine } = rig
     const token = await rig.gateway.mintToken({ sub: 'restart-user' })
@@ -39,10 +43,16 @@ describe('MonitorSession across gateway restarts', () => {
     // attempts that failed in a row.
     const { session, rec } = startSession(
       testSessionOptions(rig.gateway.url, () => token, {
-        connection: { backoff: { baseMs: 10, capMs: 50, maxFastAttempts: 10 } }
+        connection: {
+          backoff: { baseMs: 10, capMs: 50, maxFastAttempts: 10 },
+          // The per-workflow fallback re-sends 5 subscriptions per restart: 250 messages in
+          // seconds would (rightly) wait a minute for the real limit's window. This gateway
+          // allows 100 000 per minute, so the client may send that much.
+          pacing: { limit: 10_000, windowMs: 60_000 }
+        }
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
     const listeners = listenerCounts(session)
     engine.setAutoRun(true)
@@ -90,8 +100,9 @@ describe('MonitorSession across gateway restarts', () => {
     expect(listenerCounts(session)).toEqual(listeners)
     expect(rec.states.some((s) => s.state === 'offline' || s.state === 'auth_failed')).toBe(false)
 
-    session.close()
-    expect(session.hasLiveResources()).toBe(false)
+    session.dispose()
+    // The socket closes politely (code 1000, at most a second's grace): then nothing is left.
+    await waitUntil(() => !session.hasLiveResources(), { what: 'every session resource released' })
     expect(session.connection.listenerCount()).toBe(0)
     expect(session.subscriptions.listenerCount()).toBe(0)
     await waitUntil(() => rig.gateway.stats().connections === 0, {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { ServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
+import {
+  InsecureServerUrlError,
+  ServerUrlError,
+  resolveServerEndpoints
+} from '@main/core/server-url'
+import { MonitorSession } from '@main/core/session'
 
 describe('resolveServerEndpoints', () => {
   it.each([
@@ -44,5 +49,41 @@ describe('resolveServerEndpoints', () => {
     } catch (error) {
       expect(String(error)).not.toContain('hunter2-secret')
     }
+  })
+})
+
+describe('clear text off this machine', () => {
+  it.each(['http://nebula.example.com', 'ws://10.0.0.5:8000', 'http://192.168.1.20/api/v1'])(
+    'refuses %s up front, naming https',
+    (url) => {
+      expect(() => resolveServerEndpoints(url)).toThrow(InsecureServerUrlError)
+      expect(() => resolveServerEndpoints(url)).toThrow(ServerUrlError)
+      expect(() => resolveServerEndpoints(url)).toThrow(/https/)
+      expect(resolveServerEndpoints(url, { allowInsecure: true }).wsUrl).toMatch(/^ws:\/\//)
+    }
+  )
+
+  it.each([
+    'http://127.0.0.1:8000',
+    'ws://localhost:8000',
+    'http://[::1]:8000',
+    'https://nebula.example.com'
+  ])('accepts %s without asking', (url) => {
+    expect(() => resolveServerEndpoints(url)).not.toThrow()
+  })
+
+  it('is refused by a session unless allowInsecure is set', () => {
+    const options = {
+      server: 'http://nebula.example.com',
+      profile: 'insecure',
+      getToken: () => 'token-that-must-not-travel-in-clear',
+      stateDir: null,
+      follow: 'all' as const
+    }
+    expect(() => new MonitorSession(options)).toThrow(InsecureServerUrlError)
+    const allowed = new MonitorSession({ ...options, allowInsecure: true })
+    expect(allowed.state.state).toBe('closed') // built, never started
+    allowed.dispose()
+    expect(allowed.hasLiveResources()).toBe(false)
   })
 })

@@ -11,8 +11,15 @@ import { startCoreGateway, startSession, testSessionOptions } from './support'
 import type { SessionRecorder } from './support'
 
 // Failures while the monitor was closed: on the next start (same state dir and profile) one
-// startup summary, one alert each, and nothing for what the previous run already alerted.
-// A corrupt state file is moved aside with a clear message and the monitor still works.
+// startup summary, one alert each, and nothing for what the previous run already alerted:
+// exactly once across restarts of the session. A corrupt state file is moved aside with a
+// clear message and the monitor still works. Against both dialects and foreign field shapes.
+
+const SERVERS = [
+  { dialect: 'extended' },
+  { dialect: 'document' },
+  { dialect: 'document', foreignShapes: true }
+] as const
 
 let cleanup: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -33,7 +40,7 @@ async function finished(engine: Engine, ids: string[]): Promise<void> {
   )
 }
 
-describe('startup summary from persisted state', () => {
+describe.each(SERVERS)('startup summary from persisted state (%o)', (server) => {
   it('summarises failures missed while closed, alerts each once, and survives a corrupt file', async () => {
     const engine = createEngine({
       autoRun: false,
@@ -41,8 +48,8 @@ describe('startup summary from persisted state', () => {
       seed: 11,
       failureRate: 0
     })
-    cleanup.push(() => engine.stop())
-    const gateway = await startCoreGateway({ engine })
+    cleanup.push(() => engine.dispose())
+    const gateway = await startCoreGateway({ engine, ...server })
     cleanup.push(() => gateway.close())
     const token = await gateway.mintToken()
     const stateDir = mkdtempSync(join(tmpdir(), 'nebula-state-'))
@@ -52,7 +59,7 @@ describe('startup summary from persisted state', () => {
       const started = startSession(
         testSessionOptions(gateway.url, () => token, { stateDir, profile: 'summary' })
       )
-      cleanup.push(() => started.session.close())
+      cleanup.push(() => started.session.dispose())
       await started.rec.waitForState('open')
       return started
     }
@@ -73,7 +80,7 @@ describe('startup summary from persisted state', () => {
         first.session.store.getExecution(newer) !== undefined,
       { what: 'a running execution, and a newer one seen' }
     )
-    first.session.close()
+    first.session.dispose()
     expect(readFileSync(statePath, 'utf8')).not.toContain(token)
 
     // While closed.
@@ -94,7 +101,7 @@ describe('startup summary from persisted state', () => {
     expect(summary.kind).toBe('startup_summary')
     expect(summary.count).toBe(4)
     expect([...summary.execution_ids].sort()).toEqual([...expected].sort())
-    second.session.close()
+    second.session.dispose()
 
     // Run 3: exactly one missed failure.
     const lone = start(engine, 'wf_partner_sync', 'fail')
@@ -104,7 +111,7 @@ describe('startup summary from persisted state', () => {
     expect(third.rec.notifications.map((n) => [n.kind, n.count, n.execution_ids])).toEqual([
       ['startup_summary', 1, [lone]]
     ])
-    third.session.close()
+    third.session.dispose()
 
     // Run 4: a corrupt state file is moved aside, the run starts fresh (old failures are
     // history again, so nothing is alerted for them) and new failures are still alerted.
@@ -120,7 +127,7 @@ describe('startup summary from persisted state', () => {
     const fresh = start(engine, 'wf_nightly_etl', 'fail')
     await waitUntil(() => fourth.rec.alertsFor(fresh).length === 1, { what: 'alert after reset' })
     expect(fourth.rec.notifications.map((n) => n.kind)).toEqual(['failure'])
-    fourth.session.close()
+    fourth.session.dispose()
     expect(existsSync(statePath)).toBe(true)
     expect(JSON.parse(readFileSync(statePath, 'utf8')).alerted_ids).toContain(fresh)
     // All runs together: every failure since run 1 began alerted exactly once; history never.

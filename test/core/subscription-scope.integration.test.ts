@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { isTerminalStatus } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
-import { RestartableGateway, startSession, testSessionOptions } from './support'
+import { DIALECTS, RestartableGateway, startSession, testSessionOptions } from './support'
 
 // A session that follows chosen subscriptions (`watch --subscribe`) reconciles only within
 // them: an outage must not turn other workflows' failures into alerts the user never asked for.
@@ -12,14 +12,12 @@ afterEach(async () => {
   cleanup = []
 })
 
-describe('reconciliation with chosen subscriptions', () => {
+describe.each(DIALECTS)('reconciliation with chosen subscriptions (%s dialect)', (dialect) => {
   it('alerts failures during an outage only for the workflows it follows', async () => {
-    const rig = await RestartableGateway.start({
-      autoRun: false,
-      actionDelayMs: [5, 15],
-      seed: 11,
-      failureRate: 0
-    })
+    const rig = await RestartableGateway.start(
+      { autoRun: false, actionDelayMs: [5, 15], seed: 11, failureRate: 0 },
+      { dialect }
+    )
     cleanup.push(() => rig.dispose())
     const { engine } = rig
     const token = await rig.gateway.mintToken()
@@ -28,7 +26,7 @@ describe('reconciliation with chosen subscriptions', () => {
         follow: [{ resource: 'workflow_executions', id: 'wf_order_processing' }]
       })
     )
-    cleanup.push(() => session.close())
+    cleanup.push(() => session.dispose())
     await rec.waitForState('open')
 
     await rig.stop()

@@ -1,121 +1,54 @@
 import { createServer, Socket } from 'node:net'
 import type { AddressInfo, Server } from 'node:net'
-import { createEngine, startGateway } from '@gateway'
 import type { Engine, Gateway, GatewayOptions } from '@gateway'
 import { MonitorSession } from '@main/core/session'
 import type { MonitorSessionOptions } from '@main/core/session'
+import type { SubscriptionInfo } from '@main/core/subscription-registry'
 import type { Alert, Notification } from '@shared/alerts'
 import type { ConnectionState } from '@shared/connection-state'
 import type { Rejected, ServerMessage } from '@shared/protocol'
+import {
+  CORE_GATEWAY_DEFAULTS,
+  createTestEngine as createFixtureEngine,
+  startTestGateway
+} from '../fixtures/gateway'
 import { waitUntil } from '../helpers/wait'
 
 // Shared set-up for the monitor-core integration tests: real gateways, real sockets, a real
 // TCP proxy that can freeze, and a recorder of everything a MonitorSession reports.
 
-/** The HS256 secret of every test gateway, so tokens survive a gateway restart. */
-export const CORE_TEST_SECRET = 'nebula-core-test-secret-0123456789abcdef-xyz'
+// Gateways start in the shared fixture (test/fixtures/gateway.ts); these are the core's presets.
+export { freePort, RestartableGateway, startOnPort } from '../fixtures/gateway'
+export { TEST_SECRET as CORE_TEST_SECRET } from '../fixtures/gateway'
 
 /** Fast, deterministic engine for tests (caller stops it). */
 export function createTestEngine(): Engine {
-  return createEngine({ autoRun: false, actionDelayMs: [5, 20], seed: 4242, failureRate: 0 })
+  return createFixtureEngine(CORE_GATEWAY_DEFAULTS)
 }
 
-/** A gateway with test defaults: loopback, shared secret, no background runs, fast actions. */
+/** A gateway with the core preset: loopback, shared secret, no background runs, no failures. */
 export function startCoreGateway(options: GatewayOptions = {}): Promise<Gateway> {
-  return startGateway({
-    port: 0,
-    autoRun: false,
-    actionDelayMs: [5, 20],
-    failureRate: 0,
-    seed: 4242,
-    secret: CORE_TEST_SECRET,
-    rateLimit: { maxMessages: 100_000, windowMs: 60_000 },
-    ...options
-  })
+  return startTestGateway({ ...CORE_GATEWAY_DEFAULTS, ...options })
 }
 
-/** A TCP port that was free a moment ago (for restarting a gateway on the same port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-/** Starts a gateway on a fixed port, retrying briefly while the OS still holds the port. */
-export async function startOnPort(
-  engine: Engine,
-  port: number,
-  extra: GatewayOptions = {}
-): Promise<Gateway> {
-  let lastError: unknown
-  for (let i = 0; i < 50; i++) {
-    try {
-      return await startCoreGateway({ engine, port, ...extra })
-    } catch (error) {
-      lastError = error
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-  }
-  throw lastError
-}
+/** The gateway dialects every important core scenario runs against. */
+export const DIALECTS = ['extended', 'document'] as const
+export type Dialect = (typeof DIALECTS)[number]
 
 /**
- * A gateway on a fixed port over an engine that outlives it, so a test can stage outages and
- * restarts while executions keep running (and the client reconnects to the same URL).
+ * A core gateway speaking `dialect`. `refuseAll` makes the extended one refuse
+ * `workflow_executions:all` too (the document dialect never knows it).
  */
-export class RestartableGateway {
-  private current: Gateway
-
-  private constructor(
-    readonly engine: Engine,
-    readonly port: number,
-    first: Gateway
-  ) {
-    this.current = first
-  }
-
-  /** Creates the engine and starts the first gateway on a free port. */
-  static async start(
-    engineOptions: Parameters<typeof createEngine>[0]
-  ): Promise<RestartableGateway> {
-    const engine = createEngine(engineOptions)
-    const port = await freePort()
-    return new RestartableGateway(engine, port, await startOnPort(engine, port))
-  }
-
-  /** The gateway serving now (or the last one, once stopped). */
-  get gateway(): Gateway {
-    return this.current
-  }
-
-  /** The outage begins: the server goes away, the engine keeps running. */
-  stop(): Promise<void> {
-    return this.current.close()
-  }
-
-  /** The outage ends: a new gateway on the same port over the same engine. */
-  async resume(): Promise<Gateway> {
-    this.current = await startOnPort(this.engine, this.port)
-    return this.current
-  }
-
-  /** A server restart: stop, then resume. */
-  async restart(): Promise<Gateway> {
-    await this.stop()
-    return this.resume()
-  }
-
-  /** Closes the gateway and stops the engine. */
-  async dispose(): Promise<void> {
-    await this.current.close()
-    this.engine.stop()
-  }
+export function startDialectGateway(
+  dialect: Dialect,
+  options: GatewayOptions & { refuseAll?: boolean } = {}
+): Promise<Gateway> {
+  const { refuseAll, ...rest } = options
+  return startCoreGateway({
+    dialect,
+    ...(refuseAll && dialect === 'extended' ? { allowAllExecutions: false } : {}),
+    ...rest
+  })
 }
 
 /** Everything a MonitorSession emitted, in order. */
@@ -125,6 +58,7 @@ export class SessionRecorder {
   readonly invalid: Rejected[] = []
   readonly alerts: Alert[] = []
   readonly notifications: Notification[] = []
+  readonly subscriptions: SubscriptionInfo[] = []
 
   constructor(
     readonly session: MonitorSession,
@@ -136,6 +70,7 @@ export class SessionRecorder {
     session.on('invalid', (r) => this.invalid.push(r))
     session.on('alert', (a) => this.alerts.push(a))
     session.on('notification', (n) => this.notifications.push(n))
+    session.on('subscription', (info) => this.subscriptions.push(info))
   }
 
   /** The latest state the session published. */
@@ -143,9 +78,13 @@ export class SessionRecorder {
     return this.states.at(-1)?.state
   }
 
-  /** How many times the session published `name`. */
+  /**
+   * How many times the session entered `name` (a state republished with new coverage, or
+   * `syncing` again with a reason, is not a new entry).
+   */
   count(name: ConnectionState['state']): number {
-    return this.states.filter((s) => s.state === name).length
+    return this.states.filter((s, i) => s.state === name && this.states[i - 1]?.state !== name)
+      .length
   }
 
   /** Alerts for one execution id. */
@@ -201,6 +140,8 @@ export function testSessionOptions(
     stateDir: null,
     follow: 'all',
     settleTimeoutMs: 2_000,
+    // An event the lifecycle has no transition for is a bug: fail the test loudly.
+    onInvalidTransition: 'throw',
     resyncDelayMs: 100,
     ...overrides,
     connection: {

@@ -1,6 +1,9 @@
 import { join } from 'node:path'
 import type { ElectronApplication, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { skipAllIf } from '../helpers/skip'
+import { privateKeyringUnavailableReason, startPrivateKeyring } from '../keychain/private-keyring'
+import type { PrivateKeyring } from '../keychain/private-keyring'
 import { startGateway } from '@gateway'
 import type { Gateway } from '@gateway'
 import type { BridgeResult } from '@shared/bridge/contract'
@@ -14,7 +17,6 @@ import type { LaunchedApp } from './fixtures/electron-app'
 // with the reason printed, where the Electron binary is not installed.
 
 const skipReason = electronSkipReason()
-if (skipReason) console.warn(`Electron shell end-to-end tests skipped: ${skipReason}`)
 
 type Bridge = Record<string, (request?: unknown) => Promise<BridgeResult<unknown>>> & {
   onEvents(listener: (batch: EventBatch) => void): () => void
@@ -84,12 +86,14 @@ async function observeShell(app: ElectronApplication): Promise<void> {
   })
 }
 
-describe.skipIf(skipReason !== null)('tray and notifications in Electron', () => {
+describe('tray and notifications in Electron', () => {
+  skipAllIf(skipReason, 'Electron shell end-to-end tests')
   let launched: LaunchedApp | undefined
   let page: Page
   let app: ElectronApplication
 
   beforeAll(async () => {
+    if (skipReason) return
     // Every execution fails and none starts on its own: the test decides what happens.
     launched = await launchApp({ NEBULA_LOCAL_FAILURE_RATE: '1', NEBULA_LOCAL_AUTO_RUN: '0' })
     app = launched.app
@@ -182,15 +186,30 @@ describe.skipIf(skipReason !== null)('tray and notifications in Electron', () =>
   }, 90_000)
 })
 
-describe.skipIf(skipReason !== null)('sign-in in Electron', () => {
+// Signing in writes to a keychain: only ever a private gnome-keyring started here (Linux), never
+// the keychain of the person running the tests.
+const keyringReason =
+  process.platform === 'linux'
+    ? privateKeyringUnavailableReason()
+    : 'no private keychain can be started on this platform; the sign-in spec runs on Linux'
+
+describe('sign-in in Electron', () => {
+  skipAllIf(skipReason ?? keyringReason, 'Electron sign-in end-to-end test')
+  let keyring: PrivateKeyring | undefined
   let launched: LaunchedApp | undefined
   let gateway: Gateway
   let page: Page
   const profile = `e2e-${process.pid}`
 
   beforeAll(async () => {
+    if (skipReason ?? keyringReason) return
+    keyring = await startPrivateKeyring()
     gateway = await startGateway({ port: 0, autoRun: false })
-    launched = await launchApp({ NEBULA_SERVER_URL: gateway.url, NEBULA_PROFILE: profile })
+    launched = await launchApp({
+      ...keyring.env,
+      NEBULA_SERVER_URL: gateway.url,
+      NEBULA_PROFILE: profile
+    })
     page = launched.page
     await page.waitForLoadState('domcontentloaded')
   }, 60_000)
@@ -199,6 +218,7 @@ describe.skipIf(skipReason !== null)('sign-in in Electron', () => {
     if (launched) await call(launched.page, 'signOut', { profile_id: profile }).catch(() => {})
     await launched?.close()
     await gateway?.close()
+    await keyring?.dispose()
   })
 
   it('stores the token, reconnects, and never hands a token back to the renderer', async () => {
@@ -222,13 +242,7 @@ describe.skipIf(skipReason !== null)('sign-in in Electron', () => {
     const token = await gateway.mintToken({ sub: 'e2e-user' })
     const signedIn = await call<TokenInfo>(page, 'signIn', { profile_id: profile, token })
     expect(signedIn).toMatchObject({ ok: true, value: { present: true, subject: 'e2e-user' } })
-    if (process.env.NEBULA_IN_KEYRING_SESSION === '1') {
-      expect((signedIn as { value: TokenInfo }).value.storage).toBe('keychain')
-    } else {
-      console.warn(
-        'sign-in e2e: not in scripts/with-keyring.sh; where the token is kept is not checked'
-      )
-    }
+    expect((signedIn as { value: TokenInfo }).value.storage).toBe('keychain')
     await expect
       .poll(
         async () => (await snapshot(page)).profiles.find((p) => p.id === profile)?.connection.state,

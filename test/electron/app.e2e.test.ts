@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { skipAllIf } from '../helpers/skip'
 import { EVENT_METHOD, InvokeChannel } from '@shared/bridge/channels'
 import type { Snapshot } from '@shared/bridge/views'
 import { electronSkipReason, launchApp, repoRoot } from './fixtures/electron-app'
@@ -18,17 +19,18 @@ const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf
 }
 
 const skipReason = electronSkipReason()
-if (skipReason) console.warn(`Electron end-to-end tests skipped: ${skipReason}`)
 
 /** Reads a global of the renderer's main world, whatever its type. */
 const typeOfGlobal = (page: Page, name: string) =>
   page.evaluate((n) => typeof (globalThis as Record<string, unknown>)[n], name)
 
-describe.skipIf(skipReason !== null)('Nebula Desktop in Electron', () => {
+describe('Nebula Desktop in Electron', () => {
+  skipAllIf(skipReason, 'Electron end-to-end tests')
   let launched: LaunchedApp | undefined
   let page: Page
 
   beforeAll(async () => {
+    if (skipReason) return
     launched = await launchApp()
     page = launched.page
     await page.waitForLoadState('domcontentloaded')

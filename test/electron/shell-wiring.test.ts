@@ -8,25 +8,22 @@ import { InvokeChannel } from '@shared/bridge/channels'
 import type { Snapshot, TokenInfo } from '@shared/bridge/views'
 import { ELECTRON_CSP_HEADER } from '@shared/content-security-policy'
 import { spawnProcess } from '../helpers/process'
+import { skipWith } from '../helpers/skip'
 import { waitUntil } from '../helpers/wait'
+import { keyringUnavailableReason, usePrivateKeyring } from '../keychain/support'
 import { MAIN, MainUnderFake, PAGE_URL, type CallRecord } from './main-under-fake'
 
 // The built main process (out/main/index.js) under the recording fake of electron, as a person
 // uses the shell: the page over app://, a failing execution in local dev mode turning into a
 // native notification and a red tray, clicks on both opening that execution, closing to the
-// tray, settings in the user-data folder, and signing in with the REAL keychain (the private
-// gnome-keyring session scripts/with-keyring.sh provides under `npm test`).
+// tray, settings in the user-data folder, and signing in with the REAL keychain (a private
+// gnome-keyring this file starts for itself, never the developer's).
 
 const ROOT = resolve(__dirname, '..', '..')
 const RENDERER = join(ROOT, 'out', 'renderer')
-const inKeyringSession = process.env.NEBULA_IN_KEYRING_SESSION === '1'
-const keyringSkipReason = process.env.NEBULA_KEYRING_UNAVAILABLE
-  ? process.env.NEBULA_KEYRING_UNAVAILABLE
-  : inKeyringSession
-    ? null
-    : 'not inside scripts/with-keyring.sh (run `npm test` for a real Secret Service)'
-if (keyringSkipReason)
-  console.warn(`shell-wiring: the keychain sign-in test is skipped: ${keyringSkipReason}`)
+// Importing the keychain support points this process's session bus nowhere; the private keyring
+// (started for this file) is then the only Secret Service the built main can reach.
+const keyring = usePrivateKeyring()
 
 const cleanups: Array<() => unknown> = []
 afterEach(async () => {
@@ -252,60 +249,60 @@ describe('the shell of the built main process, under the recording fake of elect
     main.expectCleanOutput()
   })
 
-  it.skipIf(keyringSkipReason !== null)(
-    'signs in with the real keychain and reconnects; the token never comes back out',
-    async () => {
-      const gateway: Gateway = await startGateway({ port: 0, autoRun: false })
-      cleanups.push(() => gateway.close())
-      const profile = `wiring-${process.pid}-${Date.now()}`
-      cleanups.push(() => runCli(['token', 'delete', '--profile', profile]))
-      const { main, userData } = startMain({
-        NEBULA_SERVER_URL: gateway.url,
-        NEBULA_PROFILE: profile
-      })
+  it('signs in with the real keychain and reconnects; the token never comes back out', async (context) => {
+    if (keyringUnavailableReason) return skipWith(context, keyringUnavailableReason)
+    expect(process.env.DBUS_SESSION_BUS_ADDRESS).toBe(
+      keyring.current().env.DBUS_SESSION_BUS_ADDRESS
+    )
+    const gateway: Gateway = await startGateway({ port: 0, autoRun: false })
+    cleanups.push(() => gateway.close())
+    const profile = `wiring-${process.pid}-${Date.now()}`
+    cleanups.push(() => runCli(['token', 'delete', '--profile', profile]))
+    const { main, userData } = startMain({
+      NEBULA_SERVER_URL: gateway.url,
+      NEBULA_PROFILE: profile
+    })
 
-      // No token yet: the tray asks for a sign-in, and so does one notification.
-      await main.waitForRecord(
-        (r) => String(r.image).endsWith('tray-sign-in.png'),
-        'the sign-in tray icon'
-      )
-      const notice = await main.waitForRecord(
-        (r) =>
-          r.call === 'Notification' &&
-          String((r.options as { title: string }).title).startsWith('Sign in again'),
-        'the sign-in notification'
-      )
-      expect((notice.options as { body: string }).body).toContain(profile)
+    // No token yet: the tray asks for a sign-in, and so does one notification.
+    await main.waitForRecord(
+      (r) => String(r.image).endsWith('tray-sign-in.png'),
+      'the sign-in tray icon'
+    )
+    const notice = await main.waitForRecord(
+      (r) =>
+        r.call === 'Notification' &&
+        String((r.options as { title: string }).title).startsWith('Sign in again'),
+      'the sign-in notification'
+    )
+    expect((notice.options as { body: string }).body).toContain(profile)
 
-      const token = await gateway.mintToken({ sub: 'wiring-user' })
-      const signedIn = await main.request(InvokeChannel.signIn, { profile_id: profile, token })
-      expect(signedIn.ok).toBe(true)
-      const info = (signedIn as { value: TokenInfo }).value
-      expect(info).toMatchObject({ present: true, storage: 'keychain', subject: 'wiring-user' })
+    const token = await gateway.mintToken({ sub: 'wiring-user' })
+    const signedIn = await main.request(InvokeChannel.signIn, { profile_id: profile, token })
+    expect(signedIn.ok).toBe(true)
+    const info = (signedIn as { value: TokenInfo }).value
+    expect(info).toMatchObject({ present: true, storage: 'keychain', subject: 'wiring-user' })
 
-      // It reconnects with the stored token: the tray turns healthy, the snapshot says open.
-      await main.waitForRecord(
-        (r) => r.call === 'tray.setImage' && String(r.image).endsWith('tray-healthy.png'),
-        'the healthy tray icon',
-        30_000
-      )
-      const snapshot = await snapshotOf(main)
-      expect(snapshot.profiles.find((p) => p.id === profile)?.connection.state).toBe('open')
+    // It reconnects with the stored token: the tray turns healthy, the snapshot says open.
+    await main.waitForRecord(
+      (r) => r.call === 'tray.setImage' && String(r.image).endsWith('tray-healthy.png'),
+      'the healthy tray icon',
+      30_000
+    )
+    const snapshot = await snapshotOf(main)
+    expect(snapshot.profiles.find((p) => p.id === profile)?.connection.state).toBe('open')
 
-      // The keychain holds it (another process reads the status, never the token)...
-      const status = await runCli(['token', 'status', '--profile', profile, '--json'])
-      expect(status.code).toBe(0)
-      expect(status.stdout).toContain('"present":true')
-      expect(status.stdout.includes(token)).toBe(false)
-      // ...and no file in the user-data folder, no record and no log line has it.
-      for (const file of listFiles(userData)) {
-        expect(readFileSync(file, 'utf8').includes(token), file).toBe(false)
-      }
-      expect(main.process.output.includes(token)).toBe(false)
-      main.expectCleanOutput()
-    },
-    60_000
-  )
+    // The keychain holds it (another process reads the status, never the token)...
+    const status = await runCli(['token', 'status', '--profile', profile, '--json'])
+    expect(status.code).toBe(0)
+    expect(status.stdout).toContain('"present":true')
+    expect(status.stdout.includes(token)).toBe(false)
+    // ...and no file in the user-data folder, no record and no log line has it.
+    for (const file of listFiles(userData)) {
+      expect(readFileSync(file, 'utf8').includes(token), file).toBe(false)
+    }
+    expect(main.process.output.includes(token)).toBe(false)
+    main.expectCleanOutput()
+  }, 60_000)
 })
 
 /** Runs the built CLI to its end. */

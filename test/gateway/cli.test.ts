@@ -7,7 +7,7 @@ import { freshClaims, signHmac } from '../helpers/jwt'
 import { killStartedProcesses, spawnProcess } from '../helpers/process'
 import type { SpawnedProcess } from '../helpers/process'
 import { waitUntil } from '../helpers/wait'
-import { closeAllClients, ofType, openClient, withToken } from '../helpers/ws-client'
+import { closeAllClients, ofType, openClient, upgradeStatus, withToken } from '../helpers/ws-client'
 
 // `node bin/nebula-desktop.js gateway ...` as a real child process: the built CLI, its
 // listening line, --print-token, signals, and bad flags.
@@ -102,6 +102,48 @@ describe('nebula-desktop gateway', () => {
     expect(child.output).not.toContain(secret)
   })
 
+  it('--dialect document, --foreign-shapes and --dev-login reach the gateway; login is off without --dev-login', async () => {
+    const plain = gatewayCli(['--port', '0', '--no-auto-run'])
+    const plainUrl = (await listening(plain)).url
+    const refused = await api(plainUrl, '/api/v1/auth/login', {
+      method: 'POST',
+      body: { username: 'dev', password: 'dev' }
+    })
+    expect(refused.status).toBe(404)
+
+    const child = gatewayCli([
+      '--port',
+      '0',
+      '--no-auto-run',
+      '--dialect',
+      'document',
+      '--foreign-shapes',
+      '--dev-login'
+    ])
+    const { url, host, port } = await listening(child)
+    const login = await api(url, '/api/v1/auth/login', {
+      method: 'POST',
+      body: { username: 'dev', password: 'dev' }
+    })
+    expect(login.status).toBe(200)
+    const token = (login.body as { access_token: string }).access_token
+    const wsUrl = `ws://${host}:${port}/api/v1/ws`
+    // The document dialect: no token is a 401, and a token gets no `authenticated`.
+    expect(await upgradeStatus(wsUrl)).toBe(401)
+    const client = await openClient(withToken(wsUrl, token))
+    await client.barrier()
+    expect(client.all(ofType('authenticated'))).toEqual([])
+    // Foreign shapes: numeric updated_at over REST.
+    const started = await api(url, '/api/v1/workflows/wf_order_processing/execute', {
+      method: 'POST',
+      token,
+      body: {}
+    })
+    const id = (started.body as { execution_id: string }).execution_id
+    const execution = await api(url, `/api/v1/executions/${id}`, { token })
+    expect(typeof (execution.body as { updated_at: unknown }).updated_at).toBe('number')
+  })
+
   it('runs background executions by default (auto-run)', async () => {
     const child = gatewayCli(['--port', '0', '--print-token', '--seed', '7'])
     const { url } = await listening(child)
@@ -123,6 +165,7 @@ describe('nebula-desktop gateway', () => {
     ['--failure-rate 2', ['--failure-rate', '2']],
     ['--failure-rate -0.5', ['--failure-rate=-0.5']],
     ['--seed x', ['--seed', 'x']],
+    ['--dialect graphql', ['--dialect', 'graphql']],
     ['--bogus', ['--bogus']]
   ])('rejects %s with a one-line error and exit code 2', async (_name, args) => {
     const child = gatewayCli(args)

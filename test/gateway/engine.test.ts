@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { isTerminalStatus } from '@shared/protocol'
 import type { Execution } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
-import { DEMO_WORKFLOWS, createTestEngine, startExecution, waitForTerminal } from './fixtures'
+import { createTestEngine } from '../fixtures/gateway'
+import { DEMO_WORKFLOWS, startExecution, waitForTerminal } from './fixtures'
 import type { Engine } from './fixtures'
 
 // The simulated engine through its public API only: demo workflows, determinism under a seed,
@@ -17,7 +18,7 @@ function engine(options: Parameters<typeof createTestEngine>[0] = {}): Engine {
 }
 
 afterEach(() => {
-  for (const e of engines.splice(0)) e.stop()
+  for (const e of engines.splice(0)) e.dispose()
 })
 
 /** Runs `count` executions one after another and returns their final states. */
@@ -184,17 +185,21 @@ describe('outcomes', () => {
     expect(e.listExecutions({ status: 'failed' })).toHaveLength(0)
   })
 
-  it('stop() ends all activity: no further events', async () => {
-    const e = engine({ actionDelayMs: [20, 40] })
-    let events = 0
-    e.on('execution', () => events++)
+  it('dispose() ends all activity: no timer is left to produce an event', () => {
+    const e = engine({ actionDelayMs: [20, 40], autoRun: true })
     const id = startExecution(e, 'wf_order_processing')
-    e.stop()
-    const before = events
-    // Long enough for several actions to have run had the timers survived.
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    expect(events).toBe(before)
+    expect(e.hasLiveResources()).toBe(true)
+    e.dispose()
+    // Events come only from timers or API calls: with no timer left, nothing more can happen.
+    expect(e.hasLiveResources()).toBe(false)
     expect(isTerminalStatus(e.getExecution(id)?.status ?? 'running')).toBe(false)
+  })
+
+  it('has no live resources once every execution has finished and autoRun is off', async () => {
+    const e = engine()
+    const id = startExecution(e, 'wf_partner_sync')
+    await waitForTerminal(e, id)
+    expect(e.hasLiveResources()).toBe(false)
   })
 
   it('autoRun starts background executions on its own', async () => {

@@ -4,11 +4,11 @@ import { ALL_ID, Resource } from '@shared/protocol'
 import type { Execution } from '@shared/protocol'
 import { closeAllClients } from '../helpers/ws-client'
 import type { TestClient } from '../helpers/ws-client'
+import { startTestGateway } from '../fixtures/gateway'
 import {
   connect,
   hasFinalUpdate,
   startExecution,
-  startTestGateway,
   subscribe,
   updatesFor,
   waitForTerminal
@@ -56,7 +56,7 @@ it(`${CLIENTS} concurrent clients each receive every execution_update exactly on
     list.push(fingerprint(e))
     emitted.set(e.id, list)
   }
-  gateway.engine.on('execution', record)
+  const stopRecording = gateway.engine.on('execution', record)
   let finals: Execution[]
   try {
     const ids = Array.from({ length: EXECUTIONS }, (_, i) =>
@@ -64,7 +64,7 @@ it(`${CLIENTS} concurrent clients each receive every execution_update exactly on
     )
     finals = await Promise.all(ids.map((id) => waitForTerminal(gateway.engine, id, 20_000)))
   } finally {
-    gateway.engine.off('execution', record)
+    stopRecording()
   }
   await Promise.all(
     clients.map((c) =>

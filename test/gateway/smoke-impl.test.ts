@@ -7,6 +7,7 @@ import type { Engine, Gateway } from '@gateway'
 import { runGatewayCli } from '@main/cli/gateway'
 import { OutboundQueue } from '@gateway/outbound-queue'
 import { RateLimiter } from '@gateway/rate-limiter'
+import { ManualClock } from '../fixtures/gateway'
 import {
   ApiErrorBodySchema,
   HealthSchema,
@@ -155,16 +156,17 @@ describe('REST limits and failures', () => {
     expect(lines.some((l) => l.includes('disk on fire'))).toBe(true)
     expect(lines.join('\n')).not.toContain(token)
     expect((await call(g.url, '/health')).status).toBe(200)
-    real.stop()
+    real.dispose()
   })
 })
 
 describe('WS token refresh', () => {
   it('a new token for the same user extends the session; another user is refused but the session stays', async () => {
-    const g = await startGateway({ port: 0, autoRun: false, secret: SECRET })
+    const clock = new ManualClock()
+    const g = await startGateway({ port: 0, autoRun: false, secret: SECRET, clock })
     try {
       const ws = new WebSocket(
-        `${g.wsUrl}?token=${await g.mintToken({ sub: 'u1', expiresInSeconds: 2 })}`
+        `${g.wsUrl}?token=${await g.mintToken({ sub: 'u1', expiresInSeconds: 60 })}`
       )
       const got: ServerMessage[] = []
       let closeCode = 0
@@ -193,7 +195,7 @@ describe('WS token refresh', () => {
         code: 'UNAUTHORIZED'
       })
       // Past the first token's expiry, the refreshed session is still open.
-      await new Promise((r) => setTimeout(r, 2600))
+      clock.advance(120_000)
       ws.send(JSON.stringify({ type: 'ping', request_id: 'alive' }))
       await until(() => got.some((m) => m.request_id === 'alive'), 'pong')
       expect(closeCode).toBe(0)
@@ -214,6 +216,8 @@ describe('CLI in-process', () => {
     const stdout = capture()
     expect(await runGatewayCli(['--help'], { stdout, stderr: capture() })).toBe(0)
     expect(stdout.text()).toContain('--failure-rate')
+    expect(stdout.text()).toContain('--dialect D')
+    expect(stdout.text()).toContain('--dev-login')
   })
 
   it('warns when binding beyond loopback and fails with 1 when the port is taken', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Gateway } from '@gateway'
 import { CloseCode, ErrorCode } from '@shared/protocol'
 import {
@@ -18,7 +18,8 @@ import {
   upgradeStatus,
   withToken
 } from '../helpers/ws-client'
-import { TEST_SECRET, startTestGateway } from './fixtures'
+import { ManualClock, TEST_SECRET, startTestGateway } from '../fixtures/gateway'
+import { waitUntil } from '../helpers/wait'
 
 // Both authentication methods, every way a token can be bad, and what happens before
 // authentication and when a token expires mid-session.
@@ -136,13 +137,16 @@ describe('authenticate message', () => {
     expect(await client.next()).toMatchObject({ type: 'subscribed', request_id: 'c' })
   })
 
-  it('stays authenticated well past the auth timeout', async () => {
+  it('is no longer awaiting authentication once authenticated (its deadline is cleared)', async () => {
     const client = await openClient(gateway.wsUrl)
+    await waitUntil(() => gateway.stats().awaitingAuthentication === 1, {
+      what: 'the socket to await authentication'
+    })
     client.send({ type: 'authenticate', token: await gateway.mintToken() })
     await client.next(ofType('authenticated'))
-    // Round trips until three auth timeouts have passed: the timer must have been cleared.
-    const until = Date.now() + AUTH_TIMEOUT_MS * 3
-    while (Date.now() < until) await client.barrier()
+    // The deadline and the awaiting set are cleared together, so nothing is left to fire.
+    expect(gateway.stats().awaitingAuthentication).toBe(0)
+    await client.barrier()
     expect(client.isOpen).toBe(true)
   })
 
@@ -207,36 +211,68 @@ describe('authenticate message', () => {
   })
 })
 
-describe('token expiry during a session', () => {
+describe('token expiry during a session (on an injected clock)', () => {
+  let clock: ManualClock
+  let timed: Gateway
+  beforeEach(async () => {
+    clock = new ManualClock()
+    timed = await startTestGateway({ clock })
+  })
+  afterEach(async () => {
+    await closeAllClients()
+    await timed.close()
+  })
+
   it('closes with 4401 when the token expires, for both auth methods', async () => {
-    // 2 s (not 1): exp has whole-second resolution, so a 1 s token can be nearly expired at once.
     const viaQuery = await openClient(
-      withToken(gateway.wsUrl, await gateway.mintToken({ sub: 'short-q', expiresInSeconds: 2 }))
+      withToken(timed.wsUrl, await timed.mintToken({ sub: 'short-q', expiresInSeconds: 60 }))
     )
     await viaQuery.next(ofType('authenticated'))
-    const viaMessage = await openClient(gateway.wsUrl)
+    const viaMessage = await openClient(timed.wsUrl)
     viaMessage.send({
       type: 'authenticate',
-      token: await gateway.mintToken({ sub: 'short-m', expiresInSeconds: 2 })
+      token: await timed.mintToken({ sub: 'short-m', expiresInSeconds: 60 })
     })
     await viaMessage.next(ofType('authenticated'))
-    const longLived = await openClient(withToken(gateway.wsUrl, await gateway.mintToken()))
+    const longLived = await openClient(withToken(timed.wsUrl, await timed.mintToken()))
     await longLived.next(ofType('authenticated'))
 
-    const [q, m] = await Promise.all([viaQuery.waitForClose(6000), viaMessage.waitForClose(6000)])
+    clock.advance(59_000)
+    await viaQuery.barrier()
+    await viaMessage.barrier()
+    clock.advance(2_000)
+    const [q, m] = await Promise.all([viaQuery.waitForClose(), viaMessage.waitForClose()])
     expect(q.code).toBe(CloseCode.Unauthorized)
     expect(m.code).toBe(CloseCode.Unauthorized)
+    expect(viaQuery.all(ofType('error')).at(-1)).toMatchObject({ code: ErrorCode.Unauthorized })
     await longLived.barrier()
     expect(longLived.isOpen).toBe(true)
+  })
+
+  it('refuses a message that arrives after expiry even when the timer has not fired (a machine that slept)', async () => {
+    const client = await openClient(
+      withToken(timed.wsUrl, await timed.mintToken({ sub: 'sleeper', expiresInSeconds: 60 }))
+    )
+    await client.next(ofType('authenticated'))
+    clock.skip(120_000)
+    client.send({ type: 'ping', request_id: 'after-sleep' })
+    expect((await client.waitForClose()).code).toBe(CloseCode.Unauthorized)
+    expect(client.all(ofType('pong'))).toEqual([])
+    expect(client.all(ofType('error')).at(-1)).toMatchObject({ message: 'token expired' })
   })
 })
 
 describe('secrecy', () => {
   it('never passes a token to the diagnostics log, good or bad, WS or REST', async () => {
     const lines: string[] = []
-    const logged = await startTestGateway({ authTimeoutMs: 200, log: (line) => lines.push(line) })
+    const clock = new ManualClock()
+    const logged = await startTestGateway({
+      authTimeoutMs: 200,
+      clock,
+      log: (line) => lines.push(line)
+    })
     try {
-      const good = await logged.mintToken({ sub: 'secret-keeper', expiresInSeconds: 2 })
+      const good = await logged.mintToken({ sub: 'secret-keeper', expiresInSeconds: 60 })
       const forged = withBadSignature(await signHmac(freshClaims(), TEST_SECRET))
       const unsigned = unsignedToken(freshClaims())
       expect(await upgradeStatus(withToken(logged.wsUrl, forged))).toBe(401)
@@ -249,7 +285,8 @@ describe('secrecy', () => {
         headers: { authorization: `Bearer ${forged}` }
       })
       await fetch(`${logged.url}/api/v1/workflows?token=${encodeURIComponent(good)}`)
-      await expiring.waitForClose(6000)
+      clock.advance(61_000)
+      await expiring.waitForClose()
       // The failures above are logged (auth failures, the expiry), so there is something to check.
       expect(lines.length, 'the gateway logged nothing to check').toBeGreaterThan(0)
       for (const secret of [good, forged, unsigned, TEST_SECRET]) {

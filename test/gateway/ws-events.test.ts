@@ -3,12 +3,12 @@ import type { Gateway } from '@gateway'
 import { ALL_ID, ErrorCode, Resource, isTerminalStatus } from '@shared/protocol'
 import { closeAllClients, ofType } from '../helpers/ws-client'
 import type { TestClient } from '../helpers/ws-client'
+import { startTestGateway } from '../fixtures/gateway'
 import {
   connect,
   hasFinalUpdate,
   rest,
   startExecution,
-  startTestGateway,
   subscribe,
   updatesFor,
   waitForTerminal

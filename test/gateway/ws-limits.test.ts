@@ -1,16 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Gateway } from '@gateway'
 import { ALL_ID, CloseCode, ErrorCode, Resource, isTerminalStatus } from '@shared/protocol'
-import { delay, waitUntil } from '../helpers/wait'
+import { waitUntil } from '../helpers/wait'
 import { closeAllClients, ofType, openClient, withToken } from '../helpers/ws-client'
 import type { TestClient } from '../helpers/ws-client'
+import { ManualClock, createTestEngine, startTestGateway } from '../fixtures/gateway'
 import {
   connect,
-  createTestEngine,
   hasFinalUpdate,
   rest,
   startExecution,
-  startTestGateway,
   subscribe,
   waitForTerminal
 } from './fixtures'
@@ -32,8 +31,9 @@ afterEach(async () => {
 
 describe('rate limit', () => {
   it('answers the message over the limit with RATE_LIMIT_EXCEEDED, drops it, and keeps the connection', async () => {
-    const windowMs = 1500
-    const gateway = await gatewayWith({ rateLimit: { maxMessages: 10, windowMs } })
+    const windowMs = 60_000
+    const clock = new ManualClock()
+    const gateway = await gatewayWith({ rateLimit: { maxMessages: 10, windowMs }, clock })
     const client = await connect(gateway, { sub: 'limited' })
     for (let i = 1; i <= 10; i++) client.send({ type: 'ping', request_id: `p${i}` })
     for (let i = 1; i <= 10; i++) {
@@ -56,7 +56,7 @@ describe('rate limit', () => {
     // The dropped subscribe never took effect, and once the window passes the user may talk again.
     expect(client.all(ofType('subscribed'))).toEqual([])
     expect(client.isOpen).toBe(true)
-    await delay(windowMs + 200)
+    clock.advance(windowMs + 1)
     client.send({ type: 'ping', request_id: 'later' })
     expect(await client.next(ofType('pong'))).toMatchObject({ request_id: 'later' })
     expect(client.all(ofType('pong', (m) => m.request_id === 'p11'))).toEqual([])
@@ -136,7 +136,7 @@ describe('slow consumer', () => {
     const count = (e: { id: string }): void => {
       emitted.set(e.id, (emitted.get(e.id) ?? 0) + 1)
     }
-    gateway.engine.on('execution', count)
+    const stopCounting = gateway.engine.on('execution', count)
     try {
       for (let round = 0; round < 12 && gateway.stats().droppedUpdates === 0; round++) {
         const batch = Array.from({ length: 5 }, () => startExecution(gateway.engine, big.id, input))
@@ -148,7 +148,7 @@ describe('slow consumer', () => {
         )
       }
     } finally {
-      gateway.engine.off('execution', count)
+      stopCounting()
     }
     expect(gateway.stats().droppedUpdates, 'the paused client never backed up').toBeGreaterThan(0)
     return { ids, emitted }
@@ -220,7 +220,11 @@ describe('close()', () => {
     const a = await connect(gateway)
     const b = await connect(gateway)
     expect(gateway.stats().connections).toBe(2)
+    startExecution(gateway.engine, 'wf_nightly_etl')
+    expect(gateway.engine.hasLiveResources()).toBe(true)
     await gateway.close()
+    // The engine it created is disposed with it: no timer is left running.
+    expect(gateway.engine.hasLiveResources()).toBe(false)
     expect((await a.waitForClose()).code).toBe(CloseCode.GoingAway)
     expect((await b.waitForClose()).code).toBe(CloseCode.GoingAway)
     await gateway.close()
@@ -243,7 +247,7 @@ describe('close()', () => {
       const final = await waitForTerminal(engine, id)
       await client.waitUntil(() => hasFinalUpdate(client, final), 5000, 'the final update')
     } finally {
-      engine.stop()
+      engine.dispose()
     }
   })
 })

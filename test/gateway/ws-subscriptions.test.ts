@@ -2,13 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Gateway } from '@gateway'
 import { ALL_ID, ErrorCode, Resource } from '@shared/protocol'
 import { closeAllClients, ofType } from '../helpers/ws-client'
-import {
-  connect,
-  hasFinalUpdate,
-  startExecution,
-  startTestGateway,
-  waitForTerminal
-} from './fixtures'
+import { startTestGateway } from '../fixtures/gateway'
+import { connect, hasFinalUpdate, startExecution, waitForTerminal } from './fixtures'
 
 // subscribe / unsubscribe for every resource, request_id echo, and every way a client
 // message can be wrong, with the connection staying usable afterwards.

@@ -13,6 +13,8 @@ export interface SpawnOptions {
   cwd?: string
   /** Merged over process.env; a key set to undefined is removed. */
   env?: Record<string, string | undefined>
+  /** Written to stdin, which is then closed (default: no stdin at all). */
+  input?: string | Buffer
 }
 
 /** A running child process with its stdout and stderr accumulated. */
@@ -118,7 +120,12 @@ export function spawnProcess(
   for (const [key, value] of Object.entries({ ...process.env, ...options.env })) {
     if (value !== undefined) env[key] = value
   }
-  const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const stdin = options.input === undefined ? 'ignore' : 'pipe'
+  const child = spawn(command, args, { cwd: options.cwd, env, stdio: [stdin, 'pipe', 'pipe'] })
+  if (options.input !== undefined) {
+    child.stdin!.on('error', () => {}) // it may stop reading early (a bounded reader)
+    child.stdin!.end(options.input)
+  }
   const spawned = new SpawnedProcess(child)
   started.add(spawned)
   return spawned
@@ -130,4 +137,57 @@ export async function killStartedProcesses(): Promise<void> {
   started.clear()
   for (const p of all) p.kill('SIGKILL')
   await Promise.all(all.map((p) => p.exited))
+}
+
+export interface RunResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+export interface RunOptions {
+  /** Written to stdin, which is then closed. */
+  input?: string
+  /** Merged over process.env; undefined removes a variable. */
+  env?: Record<string, string | undefined>
+  timeoutMs?: number
+}
+
+/** Runs a command to completion with piped stdio; rejects (after SIGKILL) on timeout. */
+export function runToCompletion(
+  command: string,
+  args: string[],
+  options: RunOptions = {}
+): Promise<RunResult> {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries({ ...process.env, ...options.env })) {
+    if (value !== undefined) env[key] = value
+  }
+  const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stdin.on('error', () => {}) // the child may exit before reading everything
+  child.stdin.end(options.input ?? '')
+  const timeoutMs = options.timeoutMs ?? 30_000
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(
+        new Error(
+          `${command} ${args.join(' ')} did not exit within ${timeoutMs} ms; stderr: ${stderr}`
+        )
+      )
+    }, timeoutMs)
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolvePromise({ code, signal, stdout, stderr })
+    })
+  })
 }

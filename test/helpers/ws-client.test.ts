@@ -46,15 +46,16 @@ describe('openClient', () => {
   it('fails waits and close() when the server sends a schema-invalid message', async () => {
     script.set('go', (s) => {
       s.send(JSON.stringify({ type: 'pong' }))
-      s.send(JSON.stringify({ type: 'subscribed', resource: 'workflows' })) // no id
+      // No workflow_id: a field the monitor depends on, so even the lenient decoder refuses it.
+      s.send(JSON.stringify({ type: 'execution_update', execution: { id: 'exec_1' } }))
     })
     const client = await openClient(url)
     client.sendRaw('go')
-    await expect(client.waitFor(ofType('subscribed'))).rejects.toBeInstanceOf(
+    await expect(client.waitFor(ofType('execution_update'))).rejects.toBeInstanceOf(
       ProtocolViolationError
     )
     await expect(client.close()).rejects.toBeInstanceOf(ProtocolViolationError)
-    await expect(closeAllClients()).rejects.toThrow(/missing|expected|Invalid/i)
+    await expect(closeAllClients()).rejects.toThrow(/workflow_id/)
   })
 
   it('treats unknown message types, non-JSON and binary frames as violations', async () => {

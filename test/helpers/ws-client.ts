@@ -1,13 +1,14 @@
 import type { Socket } from 'node:net'
 import WebSocket from 'ws'
 import type { ClientOptions, RawData } from 'ws'
-import { BatchFrameSchema, ServerMessageSchema } from '@shared/protocol'
+import { decodeServerFrame } from '@shared/protocol'
 import type { ServerMessage } from '@shared/protocol'
 import { withTimeout } from './wait'
 
-// A tiny test client over a real `ws` socket. Every frame the server sends is validated against
-// the shared ServerMessageSchema (batches are unwrapped); an invalid frame is a protocol
-// violation that fails every pending and later wait, and `close()` / `closeAllClients()`.
+// A tiny test client over a real `ws` socket. Every frame the server sends goes through the
+// production decoder (`decodeServerFrame`, which unwraps batches): anything it rejects is a
+// protocol violation that fails every pending and later wait, and `close()` /
+// `closeAllClients()`.
 // Error messages never include the URL, because the URL may carry a token.
 
 /** The server message with the given `type`. */
@@ -75,36 +76,13 @@ export function withToken(wsUrl: string, token: string): string {
   return `${wsUrl}${separator}token=${encodeURIComponent(token)}`
 }
 
-/** Parses one frame into schema-valid messages and descriptions of whatever was invalid. */
+/** Decodes one frame as the monitor does: its valid messages, and what was rejected, in words. */
 export function validateServerFrame(text: string): {
   messages: ServerMessage[]
   violations: string[]
 } {
-  const out = { messages: [] as ServerMessage[], violations: [] as string[] }
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    out.violations.push(`not JSON: ${text.slice(0, 120)}`)
-    return out
-  }
-  const batch = BatchFrameSchema.safeParse(value)
-  const entries = batch.success ? batch.data.messages : [value]
-  for (const entry of entries) {
-    if (batch.success && BatchFrameSchema.safeParse(entry).success) {
-      out.violations.push('nested batch')
-      continue
-    }
-    const parsed = ServerMessageSchema.safeParse(entry)
-    if (parsed.success) {
-      out.messages.push(parsed.data)
-    } else {
-      const issue = parsed.error.issues[0]
-      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'
-      out.violations.push(`${JSON.stringify(entry).slice(0, 200)} -> ${where}`)
-    }
-  }
-  return out
+  const { messages, rejected } = decodeServerFrame(text)
+  return { messages, violations: rejected.map((r) => `${r.reason}: ${r.detail}`) }
 }
 
 /** One WebSocket connection that records and validates everything the server sends. */
@@ -361,7 +339,7 @@ export class TestClient {
     }
     const text = Array.isArray(data) ? Buffer.concat(data).toString() : data.toString()
     const { messages, violations } = validateServerFrame(text)
-    if (BatchFrameSchema.safeParse(safeJson(text)).success) this.batchFrames++
+    if ((safeJson(text) as { type?: unknown } | undefined)?.type === 'batch') this.batchFrames++
     for (const v of violations) this.violation(v)
     for (const message of messages) {
       this.messages.push(message)

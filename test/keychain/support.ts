@@ -1,22 +1,58 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll } from 'vitest'
 import { build } from 'vite'
+import {
+  keytarLoaded,
+  privateKeyringUnavailableReason,
+  startPrivateKeyring,
+  type PrivateKeyring
+} from './private-keyring'
 
-// Shared by the keychain tests: the skip rule, building a TypeScript entry into a Node script a
-// child process can run (real keytar, real environment), running it, and scanning files.
+// Shared by the keychain tests: the private keyring every test file starts for itself, building
+// a TypeScript entry into a Node script a child process can run (real keytar, real
+// environment), and scanning files.
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 
-/** Set by scripts/with-keyring.sh where no keyring daemon is installed. */
-export const keyringUnavailableReason = process.env.NEBULA_KEYRING_UNAVAILABLE
-/** Set by scripts/with-keyring.sh inside its D-Bus session with an unlocked gnome-keyring. */
-export const inKeyringSession = process.env.NEBULA_IN_KEYRING_SESSION === '1'
+/** Why the keychain tests cannot run here (they skip, saying so), or null when they can. */
+export const keyringUnavailableReason = privateKeyringUnavailableReason()
 
-if (keyringUnavailableReason) {
-  console.warn(`keychain tests skipped: ${keyringUnavailableReason}`)
+// From the moment this module loads, nothing in this process (or a child it starts) can reach
+// the developer's session: no display to autolaunch a bus on, and an address that leads
+// nowhere until usePrivateKeyring() points it at the private bus. Vitest runs each test file
+// in its own process, so these changes stay within the keychain test files.
+for (const name of ['DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS']) {
+  delete process.env[name]
+}
+process.env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${join(tmpdir(), `nebula-no-bus-${process.pid}`)}`
+
+/**
+ * Starts this file's private bus and keyring before its tests and stops it after them, with
+ * process.env pointing at it in between; `current()` is the running keyring. Refuses to run if
+ * keytar was loaded before (it would keep whatever bus it found then).
+ */
+export function usePrivateKeyring(): { current(): PrivateKeyring } {
+  let keyring: PrivateKeyring | undefined
+  beforeAll(async () => {
+    if (keyringUnavailableReason) return
+    if (keytarLoaded()) {
+      throw new Error('keytar was loaded before the private keyring started; refusing to run')
+    }
+    keyring = await startPrivateKeyring()
+    Object.assign(process.env, keyring.env)
+  }, 30_000)
+  afterAll(async () => {
+    await keyring?.dispose()
+  })
+  return {
+    current() {
+      if (!keyring) throw new Error('the private keyring is not running')
+      return keyring
+    }
+  }
 }
 
 /** A throwaway directory, removed by the returned cleanup. */
@@ -41,55 +77,6 @@ export async function bundleForNode(entry: string, outDir: string): Promise<stri
     }
   })
   return join(outDir, 'entry.cjs')
-}
-
-export interface RunResult {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-}
-
-export interface RunOptions {
-  /** Written to stdin, which is then closed. */
-  input?: string
-  /** Merged over process.env; undefined removes a variable. */
-  env?: Record<string, string | undefined>
-  timeoutMs?: number
-}
-
-/** Runs a command to completion with piped stdio; rejects (after SIGKILL) on timeout. */
-export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries({ ...process.env, ...options.env })) {
-    if (value !== undefined) env[key] = value
-  }
-  const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  child.stdin.on('error', () => {}) // the child may exit before reading everything
-  child.stdin.end(options.input ?? '')
-  const timeoutMs = options.timeoutMs ?? 30_000
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(
-        new Error(
-          `${command} ${args.join(' ')} did not exit within ${timeoutMs} ms; stderr: ${stderr}`
-        )
-      )
-    }, timeoutMs)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolvePromise({ code, signal, stdout, stderr })
-    })
-  })
 }
 
 /** Environment for a bundled script outside the repo: resolve keytar and jose from the repo. */

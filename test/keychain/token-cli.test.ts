@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { KEYCHAIN_SERVICE, type KeychainBackend } from '@main/core/token-vault'
+import type { KeychainBackend } from '@main/core/keytar-loader'
+import { KEYCHAIN_SERVICE } from '@main/core/token-vault'
 import { freshClaims, nowSeconds, signHmac } from '../helpers/jwt'
 import { waitUntil } from '../helpers/wait'
 import {
@@ -12,11 +13,12 @@ import {
   keyringUnavailableReason,
   nodePathEnv,
   repoRoot,
-  run,
   tempDir,
   uniqueProfile,
-  type RunResult
+  usePrivateKeyring
 } from './support'
+import { runToCompletion, type RunResult } from '../helpers/process'
+import { skipAllIf, skipWith } from '../helpers/skip'
 
 // `nebula-desktop token` as a real process against the real Secret Service. The CLI is built
 // from src/main/cli/token.ts into its own script (fixtures/token-cli-entry.ts), so these tests
@@ -29,7 +31,10 @@ const LINUX_FIX = 'apt-get install gnome-keyring dbus'
 const keytar = (): KeychainBackend => createRequire(import.meta.url)('keytar') as KeychainBackend
 const builtCli = join(repoRoot, 'out', 'main', 'cli.js')
 
-describe.skipIf(Boolean(keyringUnavailableReason))('nebula-desktop token', () => {
+usePrivateKeyring()
+
+describe('nebula-desktop token', () => {
+  skipAllIf(keyringUnavailableReason, 'keychain tests')
   // Created in beforeAll, so a skipped or filtered run leaves nothing behind.
   let build = { path: '', cleanup: () => {} }
   let home = { path: '', cleanup: () => {} }
@@ -38,6 +43,7 @@ describe.skipIf(Boolean(keyringUnavailableReason))('nebula-desktop token', () =>
   let cli = ''
 
   beforeAll(async () => {
+    if (keyringUnavailableReason) return
     build = tempDir('nebula-token-cli-')
     home = tempDir('nebula-token-home-')
     cli = await bundleForNode('test/keychain/fixtures/token-cli-entry.ts', build.path)
@@ -49,6 +55,7 @@ describe.skipIf(Boolean(keyringUnavailableReason))('nebula-desktop token', () =>
   })
 
   afterAll(async () => {
+    if (keyringUnavailableReason) return
     for (const id of profiles) await keytar().deletePassword(KEYCHAIN_SERVICE, id)
     build.cleanup()
     home.cleanup()
@@ -69,7 +76,7 @@ describe.skipIf(Boolean(keyringUnavailableReason))('nebula-desktop token', () =>
     args: string[],
     options: { input?: string; env?: Record<string, string | undefined> } = {}
   ): Promise<RunResult> {
-    const result = await run('node', [cli, ...args], {
+    const result = await runToCompletion('node', [cli, ...args], {
       input: options.input,
       env: { ...nodePathEnv(), HOME: home.path, ...options.env }
     })
@@ -253,8 +260,10 @@ describe.skipIf(Boolean(keyringUnavailableReason))('nebula-desktop token', () =>
 
   it('prompts on a terminal without echoing what is typed', async (context) => {
     if (!existsSync('/usr/bin/script')) {
-      console.warn('skipped the terminal prompt test: util-linux `script` is not installed')
-      context.skip()
+      skipWith(
+        context,
+        'util-linux `script` is not installed, so there is no terminal to prompt on'
+      )
     }
     const id = profile('tty')
     const jwt = remember(await signHmac(freshClaims('lena'), SECRET))
@@ -293,20 +302,26 @@ describe.skipIf(Boolean(keyringUnavailableReason))('nebula-desktop token', () =>
 
   it('is wired into bin/nebula-desktop.js', async (context) => {
     if (!existsSync(builtCli)) {
-      console.warn(
-        'skipped the bin/nebula-desktop.js test: out/main/cli.js is not built (npm test builds it first)'
-      )
-      context.skip()
+      skipWith(context, 'out/main/cli.js is not built (npm test builds it first)')
     }
     const id = profile('bin')
     const jwt = remember(await signHmac(freshClaims('mia'), SECRET))
     const bin = join(repoRoot, 'bin', 'nebula-desktop.js')
     const env = { HOME: home.path }
-    const set = await run('node', [bin, 'token', 'set', '--profile', id], { input: jwt, env })
+    const set = await runToCompletion('node', [bin, 'token', 'set', '--profile', id], {
+      input: jwt,
+      env
+    })
     expect(set.code, set.stderr).toBe(0)
-    const status = await run('node', [bin, 'token', 'status', '--profile', id, '--json'], { env })
+    const status = await runToCompletion(
+      'node',
+      [bin, 'token', 'status', '--profile', id, '--json'],
+      { env }
+    )
     expect(JSON.parse(status.stdout)).toMatchObject({ profile: id, present: true, subject: 'mia' })
-    expect((await run('node', [bin, 'token', 'delete', '--profile', id], { env })).code).toBe(0)
+    expect(
+      (await runToCompletion('node', [bin, 'token', 'delete', '--profile', id], { env })).code
+    ).toBe(0)
     for (const result of [set, status]) expect(result.stdout + result.stderr).not.toContain(jwt)
   })
 })

@@ -23,6 +23,7 @@ import { localGatewayFactory } from './local-profile'
 import type { LocalServerFactory } from './local-profile'
 import { LogFollows } from './log-follows'
 import { NotificationPrefsRuntime } from './notification-runtime'
+import type { NotificationPolicyOptions } from '@main/core/notification-policy'
 import { ProfileSessions } from './profile-sessions'
 import type { SessionDefaults } from './profile-sessions'
 import { profileCommands } from './profile-commands'
@@ -45,9 +46,9 @@ import type { LiveUpdateSink } from './live-updates'
  *           `host.onBatch(listener)` to the window; the `ui` server does the same over a
  *           WebSocket (src/main/ui/ui-server.ts). Both validate with the contract, in the host.
  * Streams for the shell (each `on` returns a disposer):
- *   - on('notification', ({ profile_id, profile_name, notification }) => …): a native
- *     notification to show, exactly as the core's NotificationPolicy decided (`recovered` ones
- *     already filtered when the person turned them off); a click should call showExecution.
+ *   - on('notification', ({ profile, notification }) => …): a native notification to show,
+ *     exactly as the core's NotificationPolicy (one for every profile) decided; `profile` is
+ *     absent for a summary across profiles. A click should call showExecution.
  *   - on('tray', (inputs: TrayInputs) => …): per-profile state, unseen failures, running count,
  *     the last 5 failures, pause and local dev mode; emitted when any of it changes.
  *     `service.trayInputs()` reads the current value.
@@ -76,10 +77,14 @@ export interface AppServiceOptions {
   info: AppInfo
   /** Run-only overrides (environment, `ui` flags). */
   overrides?: RunOverrides
+  /** What the caller had to ignore at start (e.g. a bad NEBULA_SERVER_URL): shown as notices. */
+  warnings?: readonly string[]
   /** How local dev mode starts its gateway (default: the bundled one, autorun demo). */
   startLocal?: LocalServerFactory
   /** Session options for every profile (tests: fast backoff). */
   session?: SessionDefaults
+  /** Timing of the one notification policy all profiles share (tests shorten its windows). */
+  notificationPolicy?: NotificationPolicyOptions
   batcher?: EventBatcherOptions
   now?: () => number
   log?: (line: string) => void
@@ -116,6 +121,14 @@ export class AppService {
     this.emitter = new Emitter((error) => this.log(`a listener failed: ${describeError(error)}`))
     this.store = new SettingsStore({ dir: options.settingsDir, now: this.now, log: this.log })
     for (const notice of this.store.notices) this.notices.push(notice)
+    ;(options.warnings ?? []).forEach((message, i) =>
+      this.notices.push({
+        id: `startup-${i}`,
+        level: 'warning',
+        message,
+        at: new Date(this.now()).toISOString()
+      })
+    )
     this.batcher = new EventBatcher({
       onListenerError: (error) => this.log(`a batch listener failed: ${describeError(error)}`),
       ...options.batcher
@@ -127,6 +140,7 @@ export class AppService {
       startLocal: options.startLocal ?? localGatewayFactory(),
       notificationPrefs: () => this.effective().notifications,
       ...(options.session ? { session: options.session } : {}),
+      ...(options.notificationPolicy ? { policy: options.notificationPolicy } : {}),
       now: this.now,
       log: this.log
     })
@@ -138,8 +152,8 @@ export class AppService {
       executions: this.executions,
       now: this.now
     })
-    this.prefs = new NotificationPrefsRuntime(this.sessions, this.disposables, this.now, {
-      notify: (profileId, notification) => this.notify(profileId, notification),
+    this.prefs = new NotificationPrefsRuntime(this.sessions.policy, this.disposables, this.now, {
+      notify: (notification) => this.notify(notification),
       expired: () => void this.endPause()
     })
     this.context = this.createContext()
@@ -306,11 +320,13 @@ export class AppService {
     this.push({ type: 'profiles', profiles: this.views.profileViews() })
   }
 
-  private notify(profileId: string, notification: Notification): void {
-    if (notification.kind === 'recovered' && !this.effective().notifications.notify_recovered)
-      return
-    const name = this.views.profileViews().find((p) => p.id === profileId)?.name ?? profileId
-    this.emitter.emit('notification', { profile_id: profileId, profile_name: name, notification })
+  private notify(notification: Notification): void {
+    const id = notification.profile
+    const name = id ? (this.views.profileViews().find((p) => p.id === id)?.name ?? id) : undefined
+    this.emitter.emit('notification', {
+      ...(id && name ? { profile: { id, name } } : {}),
+      notification
+    })
   }
 
   private publishTray(): void {
@@ -339,7 +355,7 @@ export class AppService {
         if (failure) this.push({ type: 'failure', failure })
       })
     )
-    this.disposables.add(s.on('notification', (id, n) => this.notify(id, n)))
+    this.disposables.add(s.on('notification', (_id, n) => this.notify(n)))
     this.disposables.add(
       s.on('problem', (message) => this.addNotice('local-dev-mode', 'error', message))
     )

@@ -30,10 +30,12 @@ export interface TrayInputs {
   local_dev_mode: boolean
 }
 
-/** A notification for the shell to show, with the profile it belongs to. */
+/**
+ * A notification for the shell to show, with the profile it is about; a summary across
+ * profiles (the failure budget's, do-not-disturb's) belongs to none.
+ */
 export interface ShellNotification {
-  profile_id: string
-  profile_name: string
+  profile?: { id: string; name: string }
   notification: Notification
 }
 

@@ -13,7 +13,8 @@ import type { Disposer } from '@shared/disposable'
 import { describeError, redact } from '@shared/redact'
 import { CommandError } from '@main/core/command-queue'
 import { RestError } from '@main/core/rest-client'
-import { InvalidTokenError, KeychainUnavailableError } from '@main/core/token-vault'
+import { KeychainUnavailableError } from '@main/core/keychain-errors'
+import { InvalidTokenError } from '@main/core/token-vault'
 import { BridgeFailure } from './bridge-failure'
 
 // The transport-neutral main side of the bridge. The Electron IPC adapter (shell) and the `ui`

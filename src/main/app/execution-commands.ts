@@ -96,8 +96,8 @@ export function executionCommands(context: AppContext): ExecutionHandlers {
       })
       return {
         executions: page.data.map((execution) => toExecutionView(profile_id, execution)),
-        has_more: page.pagination.has_more,
-        total: page.pagination.total
+        has_more: page.hasMore,
+        ...(page.total !== undefined ? { total: page.total } : {})
       }
     },
 

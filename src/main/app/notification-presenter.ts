@@ -1,12 +1,10 @@
 import type { Notification } from '@shared/alerts'
-import { LOCAL_PROFILE_ID } from '@shared/settings'
-import type { TrayInputs } from './app-views'
+import type { ShellNotification } from './app-views'
 
 // How a notification the core's policy decided looks as a native notification: title, body,
 // urgency, the tag that makes a newer notice replace an older one in place, and what a click
 // opens. Pure: src/main/electron/notifications.ts shows the result and keeps it alive. The
-// policy decides WHETHER to notify; nothing here drops or adds a failure notice. The one notice
-// not from the policy is "sign in again", when a profile's server starts refusing its token.
+// policy decides WHETHER to notify; nothing here drops or adds a notice.
 
 /** What a click on the notification opens. */
 export type NotificationClick =
@@ -22,110 +20,70 @@ export interface PresentedNotification {
   click: NotificationClick
 }
 
-/** The notification to show for a policy decision on one profile. */
-export interface ShellNotificationInput {
-  profile_id: string
-  profile_name: string
-  notification: Notification
-}
-
 /** Notification titles and bodies are cut here; platforms cut shorter ones themselves. */
 const MAX_TITLE = 120
 const MAX_BODY = 400
 
 /** Presents one policy decision. Every kind the policy may produce has a presentation. */
-export function presentNotification(input: ShellNotificationInput): PresentedNotification {
-  const { notification: n, profile_id: profileId } = input
-  const body = clip(`${input.profile_name}: ${n.body || n.title}`, MAX_BODY)
+export function presentNotification(input: ShellNotification): PresentedNotification {
+  const { notification: n, profile } = input
+  const profileId = profile?.id ?? ''
+  const body = clip(profile ? `${profile.name}: ${n.body || n.title}` : n.body || n.title, MAX_BODY)
   const title = clip(n.title, MAX_TITLE)
-  const ids = n.execution_ids
-  const newest = ids[ids.length - 1]
-  const showNewest: NotificationClick = newest
-    ? { type: 'show_execution', profile_id: profileId, execution_id: newest }
-    : { type: 'open_dashboard' }
+  const newest = n.execution_ids[n.execution_ids.length - 1]
+  const open = (executionId: string | undefined, ofProfile = profile?.id): NotificationClick =>
+    executionId && ofProfile
+      ? { type: 'show_execution', profile_id: ofProfile, execution_id: executionId }
+      : { type: 'open_dashboard' }
   // A tag the policy chose (the budget's summary is one notice, replaced in place) wins.
-  const policyTag = tagOf(n)
+  const tag = (fallback: string): string => tagOf(n) ?? fallback
   switch (n.kind) {
     case 'failure':
       return {
-        tag: policyTag ?? `failure:${profileId}:${ids[0] ?? n.at}`,
+        tag: tag(`failure:${profileId}:${n.execution_ids[0] ?? n.at}`),
         title,
         body,
         urgency: 'critical',
-        click: showNewest
+        click: open(newest)
       }
-    case 'failure_group':
+    case 'failure_summary':
+      // Across workflows and profiles: a click opens the newest failure it counts.
       return {
-        tag: policyTag ?? `group:${profileId}:${n.workflow_id}`,
+        tag: tag('failure-summary'),
         title,
         body,
         urgency: 'critical',
-        click: showNewest
+        click: open(n.last.execution_id, n.last.profile ?? profile?.id)
       }
+    case 'flapping':
     case 'recovered':
       return {
-        tag: policyTag ?? `recovered:${profileId}:${n.workflow_id}`,
+        tag: tag(`${n.kind}:${profileId}:${n.workflow_id}`),
         title,
         body,
         urgency: 'normal',
-        click: showNewest
+        click: open(newest)
       }
-    default: {
-      // A kind about one workflow (e.g. the budget's "flapping"): one notice per workflow.
-      const workflowId = (n as { workflow_id?: unknown }).workflow_id
-      if (typeof workflowId === 'string') {
-        return {
-          tag: policyTag ?? `${n.kind}:${profileId}:${workflowId}`,
-          title,
-          body,
-          urgency: 'critical',
-          click: showNewest
-        }
-      }
-      // Summaries (do-not-disturb, while closed, the budget's) list many executions: the
-      // dashboard's failure feed shows them all.
+    case 'auth_failed':
+      // Until a new token is set nothing of that server is watched: it stays until seen.
       return {
-        tag: policyTag ?? `summary:${n.kind}`,
+        tag: tag(`auth-failed:${profileId}`),
         title,
         body,
         urgency: 'critical',
         click: { type: 'open_dashboard' }
       }
-    }
+    case 'dnd_summary':
+    case 'startup_summary':
+      // Many executions: the dashboard's failure feed shows them all.
+      return {
+        tag: tag(`summary:${n.kind}`),
+        title,
+        body,
+        urgency: n.count > 0 ? 'critical' : 'normal',
+        click: { type: 'open_dashboard' }
+      }
   }
-}
-
-/**
- * "Sign in again" notices for profiles whose server has just started refusing their token:
- * those in `auth_failed` now and not in `previous` inputs. Nothing while notifications are
- * paused (the tray still shows "sign-in needed"), nothing for local dev mode (its token is
- * minted by the app).
- */
-export function signInNotices(
-  previous: TrayInputs | undefined,
-  next: TrayInputs,
-  now: number
-): PresentedNotification[] {
-  const paused = next.paused_until !== null && Date.parse(next.paused_until) > now
-  if (paused) return []
-  const before = new Set(
-    (previous?.profiles ?? []).filter((p) => p.state.state === 'auth_failed').map((p) => p.id)
-  )
-  return next.profiles
-    .filter(
-      (p) => p.state.state === 'auth_failed' && !before.has(p.id) && p.id !== LOCAL_PROFILE_ID
-    )
-    .map((p) => ({
-      tag: `sign-in:${p.id}`,
-      title: clip(`Sign in again to ${p.name}`, MAX_TITLE),
-      body: clip(
-        `${p.name}: the server refused the token${p.state.reason ? ` (${p.state.reason})` : ''}. ` +
-          'Failures there are not being watched until you sign in.',
-        MAX_BODY
-      ),
-      urgency: 'critical',
-      click: { type: 'open_dashboard' }
-    }))
 }
 
 /** A stable tag the policy put on the notification, when it carries one. */

@@ -1,56 +1,57 @@
 import type { Notification } from '@shared/alerts'
 import type { DisposableStore } from '@shared/disposable'
 import type { NotificationSettings } from '@shared/settings'
+import type { NotificationPolicy } from '@main/core/notification-policy'
 import { activePause } from './notification-prefs'
-import type { ProfileSessions } from './profile-sessions'
 
-// Applies the notification preferences to the running sessions' policies: the pause as the
-// core's do-not-disturb (its summary comes out when the pause ends), per-workflow mutes. Until
-// the core's policy becomes one budget shared by all profiles, each session has its own policy
-// and `singles_per_minute` / `notify_recovered` take effect when a session (re)starts
-// (`recovered` notices are also filtered by the service at once).
+// Applies the notification preferences to the one policy every profile's session shares: the
+// budget of single notices, recoveries on or off, the pause as the core's do-not-disturb (its
+// summary comes out when the pause ends), and per-workflow mutes (per profile).
 
 /** Longest timer Node runs as asked (longer delays fire at once). */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
 export interface PrefsCallbacks {
   /** A notification the policy released (the do-not-disturb summary when a pause ends). */
-  notify(profileId: string, notification: Notification): void
+  notify(notification: Notification): void
   /** The pause has run out. */
   expired(): void
 }
 
-/** Keeps the sessions' notification policies in line with the preferences. */
+/** Keeps the shared notification policy in line with the preferences. */
 export class NotificationPrefsRuntime {
-  private timer: NodeJS.Timeout | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(
-    private readonly sessions: ProfileSessions,
+    private readonly policy: NotificationPolicy,
     private readonly disposables: DisposableStore,
     private readonly now: () => number,
     private readonly callbacks: PrefsCallbacks
   ) {}
 
-  /** Applies `prefs` to every running session and (re)arms the end of the pause. */
+  /** Applies `prefs` to the policy and (re)arms the end of the pause. */
   apply(prefs: NotificationSettings): void {
     const now = this.now()
+    const policy = this.policy
+    policy.configure({
+      singleBudget: prefs.singles_per_minute,
+      notifyRecovered: prefs.notify_recovered
+    })
     const until = activePause(prefs, now)
-    for (const runtime of this.sessions.list()) {
-      const policy = runtime.session?.notifications
-      if (!policy) continue
-      const released =
-        until === undefined
-          ? policy.setDoNotDisturb(null, now)
-          : policy.doNotDisturbUntil === until
-            ? []
-            : policy.setDoNotDisturb(until, now)
-      for (const notification of released) this.callbacks.notify(runtime.id, notification)
-      const wanted = new Set(
-        prefs.muted.filter((m) => m.profile_id === runtime.id).map((m) => m.workflow_id)
-      )
-      for (const id of policy.mutedWorkflows) if (!wanted.has(id)) policy.unmute(id)
-      for (const id of wanted) policy.mute(id)
+    const released =
+      until === undefined
+        ? policy.setDoNotDisturb(null, now)
+        : policy.doNotDisturbUntil === until
+          ? []
+          : policy.setDoNotDisturb(until, now)
+    for (const notification of released) this.callbacks.notify(notification)
+    const wanted = new Set(prefs.muted.map((m) => muteKey(m.profile_id, m.workflow_id)))
+    for (const key of policy.mutedWorkflows) {
+      if (wanted.has(key)) continue
+      const [profile, workflow] = splitMuteKey(key)
+      policy.unmute(workflow, profile)
     }
+    for (const m of prefs.muted) policy.mute(m.workflow_id, m.profile_id)
     this.disposables.clear(this.timer)
     this.timer = undefined
     if (until === undefined) return
@@ -63,4 +64,12 @@ export class NotificationPrefsRuntime {
       Math.min(until - now, MAX_TIMER_MS)
     )
   }
+}
+
+// The policy names a per-profile mute `profile:workflow` (see NotificationPolicy.mutedWorkflows).
+const muteKey = (profile: string, workflow: string): string => `${profile}:${workflow}`
+
+function splitMuteKey(key: string): [string | undefined, string] {
+  const at = key.indexOf(':')
+  return at < 0 ? [undefined, key] : [key.slice(0, at), key.slice(at + 1)]
 }

@@ -1,9 +1,12 @@
-import { isLoopbackHost } from '@shared/loopback'
 import { LOCAL_PROFILE_ID } from '@shared/settings'
 import type { ProfileSettings } from '@shared/settings'
 import type { ConnectionTest, ParsedRequest, ProfileInput } from '@shared/bridge/contract'
 import type { TokenInfo } from '@shared/bridge/views'
-import { ServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
+import {
+  InsecureServerUrlError,
+  ServerUrlError,
+  resolveServerEndpoints
+} from '@main/core/server-url'
 import type { BridgeHandlers } from './bridge-host'
 import { BridgeFailure, invalidField } from './bridge-failure'
 import type { AppContext } from './app-context'
@@ -178,29 +181,29 @@ function checkedProfile(context: AppContext, input: ProfileInput): ProfileSettin
     throw invalidField('profile.id', `"${LOCAL_PROFILE_ID}" is the built-in local dev mode profile`)
   }
   try {
-    resolveServerEndpoints(input.server_url)
+    resolveServerEndpoints(input.server_url, { allowInsecure: input.allow_insecure })
   } catch (error) {
+    if (error instanceof InsecureServerUrlError) {
+      throw invalidField(
+        'profile.server_url',
+        'this address is not encrypted and not on this machine, so the token would travel in clear text: use https://, or allow an insecure connection'
+      )
+    }
     if (error instanceof ServerUrlError) throw invalidField('profile.server_url', error.message)
     throw error
-  }
-  if (insecure(input.server_url) && !input.allow_insecure) {
-    throw invalidField(
-      'profile.server_url',
-      'this address is not encrypted and not on this machine, so the token would travel in clear text: use https://, or allow an insecure connection'
-    )
   }
   const taken = new Set([LOCAL_PROFILE_ID, ...context.store.value.profiles.map((p) => p.id)])
   const id = input.id ?? uniqueId(slugOf(input.name), taken)
   return { ...input, id }
 }
 
-/** True for plain http/ws to a host that is not this machine. */
+/** True for plain http/ws to a host that is not this machine (the core's one rule). */
 function insecure(serverUrl: string): boolean {
   try {
-    const url = new URL(serverUrl.trim())
-    return (url.protocol === 'http:' || url.protocol === 'ws:') && !isLoopbackHost(url.hostname)
-  } catch {
+    resolveServerEndpoints(serverUrl)
     return false
+  } catch (error) {
+    return error instanceof InsecureServerUrlError
   }
 }
 

@@ -10,6 +10,8 @@ import type { AppSettings, NotificationSettings, ProfileSettings } from '@shared
 import type { Transition } from '@main/core/execution-store'
 import type { LocalServer } from '@main/core/local-server'
 import { resolveServerEndpoints } from '@main/core/server-url'
+import { NotificationPolicy } from '@main/core/notification-policy'
+import type { NotificationPolicyOptions } from '@main/core/notification-policy'
 import { MonitorSession } from '@main/core/session'
 import type { MonitorSessionOptions } from '@main/core/session'
 import type { TokenVault } from '@main/core/token-vault'
@@ -22,7 +24,10 @@ import type { LocalServerFactory } from './local-profile'
 
 /** Session options a caller may set for every profile (tests: fast backoff, short waits). */
 export type SessionDefaults = Partial<
-  Omit<MonitorSessionOptions, 'server' | 'profile' | 'getToken' | 'stateDir' | 'follow' | 'log'>
+  Omit<
+    MonitorSessionOptions,
+    'server' | 'profile' | 'getToken' | 'stateDir' | 'follow' | 'log' | 'notifications'
+  >
 >
 
 export interface ProfileSessionsOptions {
@@ -30,8 +35,10 @@ export interface ProfileSessionsOptions {
   /** Where remote profiles keep their watermark state; null keeps nothing between runs. */
   stateDir: string | null
   startLocal: LocalServerFactory
-  /** Notification preferences when a session starts. */
+  /** Notification preferences when the shared policy is created (later: NotificationPrefsRuntime). */
   notificationPrefs: () => NotificationSettings
+  /** Timing of the shared notification policy (tests shorten its windows). */
+  policy?: NotificationPolicyOptions
   session?: SessionDefaults
   now: () => number
   log: (line: string) => void
@@ -74,11 +81,22 @@ export class ProfileSessions {
   private chain: Promise<void> = Promise.resolve()
   private localFailure: string | undefined
   private disposed = false
+  /**
+   * One notification policy for every profile: the budget of single notices and the summary
+   * span all servers, so ten failing servers do not mean ten times the interruptions.
+   */
+  readonly policy: NotificationPolicy
 
   constructor(private readonly options: ProfileSessionsOptions) {
     this.emitter = new Emitter((error) =>
       options.log(`a session listener failed: ${describeError(error)}`)
     )
+    const prefs = options.notificationPrefs()
+    this.policy = new NotificationPolicy({
+      ...options.policy,
+      singleBudget: prefs.singles_per_minute,
+      notifyRecovered: prefs.notify_recovered
+    })
   }
 
   /** Adds a listener; returns a disposer. */
@@ -206,7 +224,6 @@ export class ProfileSessions {
     local: boolean,
     getToken: () => Promise<string | null>
   ): MonitorSession {
-    const prefs = this.options.notificationPrefs()
     const defaults = this.options.session ?? {}
     const session = new MonitorSession({
       ...defaults,
@@ -217,18 +234,10 @@ export class ProfileSessions {
       stateDir: local ? null : this.options.stateDir,
       follow: 'all',
       connection: { ...defaults.connection, authMethod: profile.auth_method },
-      notifications: {
-        ...defaults.notifications,
-        burstThreshold: prefs.singles_per_minute,
-        notifyRecovered: prefs.notify_recovered,
-        muted: prefs.muted.filter((m) => m.profile_id === profile.id).map((m) => m.workflow_id)
-      },
+      notifications: this.policy,
+      allowInsecure: profile.allow_insecure,
       log: (line) => this.options.log(`[${profile.id}] ${line}`)
     })
-    const pausedUntil = prefs.paused_until ? Date.parse(prefs.paused_until) : NaN
-    if (pausedUntil > this.options.now()) {
-      session.notifications.setDoNotDisturb(pausedUntil, this.options.now())
-    }
     return session
   }
 
@@ -264,8 +273,7 @@ export class ProfileSessions {
     this.runtimes.delete(id)
     for (const release of this.releases.get(id) ?? []) release()
     this.releases.delete(id)
-    // The core renames close() to dispose(); this is the one place that calls it.
-    runtime.session?.close()
+    runtime.session?.dispose()
     await runtime.localServer
       ?.close()
       .catch((error: unknown) =>

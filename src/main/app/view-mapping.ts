@@ -23,7 +23,8 @@ export function toExecutionView(profileId: string, execution: Execution): Execut
   if (execution.actions_executed) {
     view.actions = execution.actions_executed.map((action) => ({
       action_id: action.action_id,
-      name: action.name,
+      // A server may leave an action unnamed (the document does not require it).
+      name: action.name ?? action.action_id,
       status: action.status,
       started_at: action.started_at ?? null,
       completed_at: action.completed_at ?? null,
@@ -69,8 +70,9 @@ export function toWorkflowView(profileId: string, workflow: Workflow): WorkflowV
 export function toLogLine(seq: number, entry: LogEntry): LogLine {
   return {
     seq,
-    timestamp: entry.timestamp,
-    level: entry.level,
+    // Lenient reading keeps a line without a time or level; the dashboard shows what there is.
+    timestamp: entry.timestamp ?? '',
+    level: entry.level ?? 'info',
     message: entry.message,
     action_id: entry.action_id ?? null
   }

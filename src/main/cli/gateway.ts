@@ -1,7 +1,16 @@
 import { parseArgs } from 'node:util'
-import { startBundledGateway } from '@main/core/local-server'
-import type { Gateway } from '@main/core/local-server'
+import { DIALECT_NAMES, isDialectName, startBundledGateway } from '@main/core/local-server'
+import type { DialectName, Gateway } from '@main/core/local-server'
 import { isLoopbackHost } from '@shared/loopback'
+import { describeError } from '@shared/redact'
+import {
+  ExitCode,
+  UsageError,
+  describeArgsError,
+  exitCodeHelp,
+  oneLine,
+  type OptionTable
+} from './common'
 
 const PREFIX = 'nebula-desktop gateway'
 /** Lifetime of the token printed by --print-token: a working day of local development. */
@@ -20,14 +29,27 @@ options:
   --failure-rate R     probability 0..1 that an execution fails (default 0.2)
   --auto-run           start background executions (default)
   --no-auto-run        only run what clients start
+  --dialect D          extended (default: the protocol document plus our extensions) or
+                       document (only what the document shows: ?token= auth, no
+                       authenticated reply, no request_id echo, no workflow_executions:all)
+  --foreign-shapes     shape the fields the document does not define unlike ours (string
+                       errors, fractional percentages, numeric updated_at, ...), WS and REST
+  --dev-login          enable POST /api/v1/auth/login {"username":"dev","password":"dev"}
+                       (off by default: a fixed password guards nothing)
   --print-token        print a dev token (12 h) as "token: <jwt>"
   -h, --help           show this help
 
 environment:
   NEBULA_GATEWAY_SECRET  HS256 secret for tokens (default: random per run)
 
-REST login: POST /api/v1/auth/login {"username":"dev","password":"dev"}
-`
+${exitCodeHelp([
+  [ExitCode.Ok, 'stopped by SIGINT/SIGTERM'],
+  [
+    ExitCode.Failure,
+    'cannot listen (address in use, not available, not permitted), or closing failed'
+  ],
+  [ExitCode.Usage, 'usage error']
+])}`
 
 /** Where the CLI writes, and an optional extra stop trigger (for in-process tests). */
 export interface GatewayCliIo {
@@ -43,17 +65,31 @@ interface CliConfig {
   seed: number | undefined
   failureRate: number | undefined
   autoRun: boolean
+  dialect: DialectName
+  foreignShapes: boolean
+  devLogin: boolean
   printToken: boolean
 }
 
-class UsageError extends Error {}
-
 function parseIntIn(flag: string, value: string, min: number, max: number): number {
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`invalid ${flag} "${value}": expected an integer ${min}..${max}`)
+    throw new UsageError(`invalid ${flag}: expected an integer ${min}..${max}`)
   }
   return Number(value)
 }
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  seed: { type: 'string' },
+  'failure-rate': { type: 'string' },
+  'auto-run': { type: 'boolean' },
+  dialect: { type: 'string' },
+  'foreign-shapes': { type: 'boolean' },
+  'dev-login': { type: 'boolean' },
+  'print-token': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const satisfies OptionTable
 
 function parseConfig(argv: string[]): CliConfig | 'help' {
   let parsed
@@ -63,18 +99,10 @@ function parseConfig(argv: string[]): CliConfig | 'help' {
       strict: true,
       allowPositionals: false,
       allowNegative: true,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        seed: { type: 'string' },
-        'failure-rate': { type: 'string' },
-        'auto-run': { type: 'boolean' },
-        'print-token': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' }
-      }
+      options: OPTIONS
     })
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
+    throw new UsageError(describeArgsError(error, argv, OPTIONS))
   }
   const v = parsed.values
   if (v.help) return 'help'
@@ -85,11 +113,18 @@ function parseConfig(argv: string[]): CliConfig | 'help' {
     const raw = v['failure-rate']
     failureRate = Number(raw)
     if (raw.trim() === '' || !Number.isFinite(failureRate) || failureRate < 0 || failureRate > 1) {
-      throw new UsageError(`invalid --failure-rate "${raw}": expected a number 0..1`)
+      throw new UsageError('invalid --failure-rate: expected a number 0..1')
     }
+  }
+  const dialect = v.dialect ?? 'extended'
+  if (!isDialectName(dialect)) {
+    throw new UsageError(`invalid --dialect: expected ${DIALECT_NAMES.join(' or ')}`)
   }
   return {
     host,
+    dialect,
+    foreignShapes: v['foreign-shapes'] ?? false,
+    devLogin: v['dev-login'] ?? false,
     port: v.port === undefined ? 8000 : parseIntIn('--port', v.port, 0, 65535),
     seed: v.seed === undefined ? undefined : parseIntIn('--seed', v.seed, 0, 2 ** 32 - 1),
     failureRate,
@@ -98,7 +133,45 @@ function parseConfig(argv: string[]): CliConfig | 'help' {
   }
 }
 
-const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim()
+/** Warnings about a configuration that works but exposes more than it may seem to. */
+function warnings(config: CliConfig): string[] {
+  const out: string[] = []
+  if (!isLoopbackHost(config.host)) {
+    const login = config.devLogin ? '; anyone who reaches it can log in as the dev user' : ''
+    out.push(`binding to ${config.host} makes the gateway reachable from other machines${login}`)
+  }
+  const envSecret = process.env.NEBULA_GATEWAY_SECRET
+  if (envSecret !== undefined && envSecret !== '' && Buffer.byteLength(envSecret) < 32) {
+    out.push('NEBULA_GATEWAY_SECRET is shorter than 32 bytes')
+  }
+  return out
+}
+
+/** Why listening failed, in words. */
+function listenFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code
+  if (code === 'EADDRINUSE') return 'address already in use'
+  if (code === 'EADDRNOTAVAIL') return 'address not available on this machine'
+  if (code === 'EACCES') return 'permission denied'
+  return describeError(error)
+}
+
+/** Resolves with what stopped the gateway (a signal, or the abort of `io.stop`). */
+function untilStopped(io: GatewayCliIo): { stopped: Promise<string>; cleanup: () => void } {
+  let cleanup = (): void => {}
+  const stopped = new Promise<string>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => resolve(signal)
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    io.stop?.addEventListener('abort', () => resolve('abort'), { once: true })
+    if (io.stop?.aborted) resolve('abort')
+    cleanup = () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  })
+  return { stopped, cleanup }
+}
 
 /** `nebula-desktop gateway [options]`: runs until SIGINT/SIGTERM; resolves to the exit code. */
 export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Promise<number> {
@@ -116,16 +189,7 @@ export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Prom
     stdout.write(USAGE)
     return 0
   }
-
-  if (!isLoopbackHost(config.host)) {
-    stderr.write(
-      `${PREFIX}: warning: binding to ${config.host} makes the gateway reachable from other machines; anyone who reaches it can log in as the dev user\n`
-    )
-  }
-  const envSecret = process.env.NEBULA_GATEWAY_SECRET
-  if (envSecret !== undefined && envSecret !== '' && Buffer.byteLength(envSecret) < 32) {
-    stderr.write(`${PREFIX}: warning: NEBULA_GATEWAY_SECRET is shorter than 32 bytes\n`)
-  }
+  for (const warning of warnings(config)) stderr.write(`${PREFIX}: warning: ${warning}\n`)
 
   let gateway: Gateway
   try {
@@ -135,37 +199,18 @@ export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Prom
       seed: config.seed,
       failureRate: config.failureRate,
       autoRun: config.autoRun,
+      dialect: config.dialect,
+      foreignShapes: config.foreignShapes,
+      devLogin: config.devLogin,
       log: (line) => stderr.write(`${PREFIX}: ${line}\n`)
     })
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code
-    const reason =
-      code === 'EADDRINUSE'
-        ? 'address already in use'
-        : code === 'EADDRNOTAVAIL'
-          ? 'address not available on this machine'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : error instanceof Error
-              ? error.message
-              : String(error)
-    stderr.write(`${PREFIX}: cannot listen on ${config.host}:${config.port}: ${oneLine(reason)}\n`)
+    const reason = oneLine(listenFailure(error))
+    stderr.write(`${PREFIX}: cannot listen on ${config.host}:${config.port}: ${reason}\n`)
     return 1
   }
 
-  let cleanup = (): void => {}
-  const stopped = new Promise<string>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => resolve(signal)
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
-    io.stop?.addEventListener('abort', () => resolve('abort'), { once: true })
-    if (io.stop?.aborted) resolve('abort')
-    cleanup = () => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    }
-  })
-
+  const { stopped, cleanup } = untilStopped(io)
   // One write, so a reader that waits for the listening line already has the token.
   const token = config.printToken
     ? `token: ${await gateway.mintToken({ expiresInSeconds: PRINTED_TOKEN_LIFETIME_S })}\n`
@@ -177,7 +222,7 @@ export async function runGatewayCli(argv: string[], io: GatewayCliIo = {}): Prom
   try {
     await gateway.close()
   } catch (error) {
-    stderr.write(`${PREFIX}: error while closing: ${oneLine(String(error))}\n`)
+    stderr.write(`${PREFIX}: error while closing: ${describeError(error)}\n`)
     return 1
   }
   stderr.write(`${PREFIX}: stopped (${reason})\n`)

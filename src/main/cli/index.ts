@@ -2,6 +2,7 @@ import { runGatewayCli } from './gateway'
 import { runTokenCli } from './token'
 import { runUiCli } from './ui'
 import { runWatchCli } from './watch'
+import { ExitCode } from './common'
 
 const USAGE = `usage: nebula-desktop <command> [options]
 
@@ -14,7 +15,7 @@ commands:
 Run \`nebula-desktop <command> --help\` for a command's options.
 `
 
-/** Runs one subcommand and resolves to the process exit code. */
+/** Runs one subcommand and resolves to the process exit code (see ExitCode). */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   switch (command) {
@@ -31,9 +32,10 @@ export async function main(argv: string[]): Promise<number> {
     case '--help':
     case 'help':
       process.stdout.write(USAGE)
-      return command === undefined ? 2 : 0
+      return command === undefined ? ExitCode.Usage : ExitCode.Ok
     default:
-      process.stderr.write(`nebula-desktop: unknown command "${command}"\n${USAGE}`)
-      return 2
+      // Not quoted: a stray first argument is as likely to be a pasted token as a typo.
+      process.stderr.write(`nebula-desktop: unknown command (not shown)\n${USAGE}`)
+      return ExitCode.Usage
   }
 }

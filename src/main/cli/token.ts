@@ -1,29 +1,29 @@
 import { parseArgs } from 'node:util'
+import { describeError } from '@shared/redact'
 import { inspectJwt } from '@main/core/jwt-inspect'
+import { KeychainUnavailableError } from '@main/core/keychain-errors'
 import {
   DEFAULT_PROFILE,
   InvalidProfileError,
   InvalidTokenError,
   KEYCHAIN_SERVICE,
-  KeychainUnavailableError,
   TokenVault,
   assertProfileId,
   assertStorableToken,
   type TokenStatus
 } from '@main/core/token-vault'
+import {
+  ExitCode,
+  UsageError,
+  describeArgsError,
+  exitCodeHelp,
+  readBoundedInput,
+  type OptionTable
+} from './common'
 
 // `nebula-desktop token set|status|delete`: the token goes into the OS keychain from stdin only
 // (never from an argument, which would land in shell history and process listings), and no
 // output or error of this command ever contains it.
-
-/** Exit codes of `nebula-desktop token`. */
-export const TokenExit = {
-  Ok: 0,
-  /** `status`: no token stored; `delete`: nothing to delete. */
-  Absent: 1,
-  Usage: 2,
-  KeychainUnavailable: 5
-} as const
 
 /** Largest stdin accepted by `token set`, in bytes. */
 export const MAX_TOKEN_INPUT_BYTES = 64 * 1024
@@ -44,12 +44,12 @@ options:
 The token is kept under the keychain service "${KEYCHAIN_SERVICE}", account = profile id.
 Opaque (non-JWT) tokens are accepted with a warning; their expiry is unknown.
 
-exit codes:
-  0  done (status: a token is stored)
-  1  status: no token stored; delete: there was nothing to delete
-  2  usage error (bad arguments; empty, multi-line or malformed token on stdin)
-  5  OS keychain unavailable (the message names the fix)
-`
+${exitCodeHelp([
+  [ExitCode.Ok, 'done (status: a token is stored)'],
+  [ExitCode.Failure, 'status: no token stored; delete: there was nothing to delete'],
+  [ExitCode.Usage, 'usage error (bad arguments; empty, multi-line or malformed token on stdin)'],
+  [ExitCode.KeychainUnavailable, 'OS keychain unavailable (the message names the fix)']
+])}`
 
 /** Streams the command uses; tests pass their own. */
 export interface TokenCliIo {
@@ -61,8 +61,6 @@ export interface TokenCliIo {
   /** Clock for expiry wording (default Date.now). */
   now: () => number
 }
-
-class UsageError extends Error {}
 
 /** Runs `nebula-desktop token ...` and resolves to the exit code. */
 export async function runTokenCli(argv: string[], io: Partial<TokenCliIo> = {}): Promise<number> {
@@ -79,42 +77,27 @@ export async function runTokenCli(argv: string[], io: Partial<TokenCliIo> = {}):
     const parsed = parseTokenArgs(argv)
     if (parsed.help) {
       stdout.write(USAGE)
-      return TokenExit.Ok
+      return ExitCode.Ok
     }
     ;({ command, profile, json } = parsed)
   } catch (error) {
-    if (error instanceof UsageError) return fail(TokenExit.Usage, `${error.message} (see --help)`)
+    if (error instanceof UsageError) return fail(ExitCode.Usage, `${error.message} (see --help)`)
     throw error
   }
 
   const vault = io.vault ?? new TokenVault({ fallback: 'none' })
   const now = io.now ?? Date.now
-  let token: string | undefined
+  /** What was read from stdin, to cut out of an unexpected error's message. */
+  const secrets: string[] = []
   try {
     switch (command) {
-      case 'set': {
-        token = await readToken(io.stdin ?? process.stdin, stderr)
-        const inspection = inspectJwt(token)
-        if (!inspection.ok) {
-          stderr.write(
-            `warning: ${inspection.error}; storing it as an opaque token whose expiry is unknown\n`
-          )
-        } else if (inspection.claims.exp && inspection.claims.exp.getTime() <= now()) {
-          stderr.write(
-            `warning: the token already expired (${inspection.claims.exp.toISOString()})\n`
-          )
-        }
-        const { persistent } = await vault.set(profile, token)
-        stdout.write(
-          persistent
-            ? `Stored the token for profile "${profile}" in the OS keychain.\n`
-            : `Kept the token for profile "${profile}" in memory only (no OS keychain).\n`
+      case 'set':
+        return await setToken(
+          profile,
+          vault,
+          { stdin: io.stdin ?? process.stdin, stdout, stderr, now },
+          secrets
         )
-        if (inspection.ok && inspection.claims.exp) {
-          stdout.write(`It expires ${describeExpiry(inspection.claims.exp.getTime(), now())}.\n`)
-        }
-        return TokenExit.Ok
-      }
       case 'status': {
         const status = await vault.status(profile)
         stdout.write(
@@ -122,30 +105,65 @@ export async function runTokenCli(argv: string[], io: Partial<TokenCliIo> = {}):
             ? `${JSON.stringify({ profile, ...status })}\n`
             : formatStatus(profile, status, now())
         )
-        return status.present ? TokenExit.Ok : TokenExit.Absent
+        return status.present ? ExitCode.Ok : ExitCode.Failure
       }
       case 'delete': {
         if (await vault.delete(profile)) {
           stdout.write(`Deleted the token for profile "${profile}".\n`)
-          return TokenExit.Ok
+          return ExitCode.Ok
         }
-        return fail(TokenExit.Absent, `no token stored for profile "${profile}"; nothing to delete`)
+        return fail(ExitCode.Failure, `no token stored for profile "${profile}"; nothing to delete`)
       }
       default:
-        return fail(TokenExit.Usage, 'unreachable subcommand')
+        return fail(ExitCode.Usage, 'unreachable subcommand')
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof InvalidTokenError) {
-      return fail(TokenExit.Usage, error.message)
+      return fail(ExitCode.Usage, error.message)
     }
     if (error instanceof KeychainUnavailableError) {
-      return fail(TokenExit.KeychainUnavailable, error.message)
+      return fail(ExitCode.KeychainUnavailable, error.message)
     }
     // Unexpected: say what kind of error it was, with the token cut out should it appear.
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-    return fail(1, token ? message.split(token).join('[redacted]') : message)
+    const kind = error instanceof Error ? `${error.name}: ` : ''
+    return fail(ExitCode.Failure, `${kind}${describeError(error, secrets)}`)
   }
 }
+
+/** `token set`: reads one token, warns about its shape or expiry, and stores it. */
+async function setToken(
+  profile: string,
+  vault: TokenVault,
+  io: Pick<TokenCliIo, 'stdin' | 'stdout' | 'stderr' | 'now'>,
+  secrets: string[]
+): Promise<number> {
+  const token = await readToken(io.stdin, io.stderr)
+  secrets.push(token)
+  const inspection = inspectJwt(token)
+  if (!inspection.ok) {
+    io.stderr.write(
+      `warning: ${inspection.error}; storing it as an opaque token whose expiry is unknown\n`
+    )
+  } else if (inspection.claims.exp && inspection.claims.exp.getTime() <= io.now()) {
+    io.stderr.write(`warning: the token already expired (${inspection.claims.exp.toISOString()})\n`)
+  }
+  const { persistent } = await vault.set(profile, token)
+  io.stdout.write(
+    persistent
+      ? `Stored the token for profile "${profile}" in the OS keychain.\n`
+      : `Kept the token for profile "${profile}" in memory only (no OS keychain).\n`
+  )
+  if (inspection.ok && inspection.claims.exp) {
+    io.stdout.write(`It expires ${describeExpiry(inspection.claims.exp.getTime(), io.now())}.\n`)
+  }
+  return ExitCode.Ok
+}
+
+const TOKEN_OPTIONS = {
+  profile: { type: 'string', short: 'p' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const satisfies OptionTable
 
 /** Parses argv into a subcommand and options; throws UsageError with a one-line reason. */
 function parseTokenArgs(argv: string[]): {
@@ -156,18 +174,9 @@ function parseTokenArgs(argv: string[]): {
 } {
   let parsed
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        profile: { type: 'string', short: 'p' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' }
-      },
-      strict: true,
-      allowPositionals: true
-    })
+    parsed = parseArgs({ args: argv, options: TOKEN_OPTIONS, strict: true, allowPositionals: true })
   } catch (error) {
-    throw new UsageError(describeParseError(error, argv))
+    throw new UsageError(describeArgsError(error, argv, TOKEN_OPTIONS))
   }
   const { values, positionals } = parsed
   if (values.help) return { help: true, command: '', profile: DEFAULT_PROFILE, json: false }
@@ -193,24 +202,6 @@ function parseTokenArgs(argv: string[]): {
   return { help: false, command, profile, json: values.json ?? false }
 }
 
-/** A parseArgs failure in words that never quote an argument's value. */
-function describeParseError(error: unknown, argv: string[]): string {
-  const code = (error as { code?: string }).code
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const known = new Set(['--profile', '-p', '--json', '--help', '-h'])
-    const unknown = argv
-      .filter((arg) => arg.startsWith('-') && arg !== '--')
-      .map((arg) => arg.split('=')[0]!)
-      .find((name) => !known.has(name))
-    return unknown && /^--?[A-Za-z][A-Za-z0-9-]{0,30}$/.test(unknown)
-      ? `unknown option ${unknown}`
-      : 'unknown option'
-  }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return 'option --profile needs a value'
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return 'unexpected argument'
-  return 'invalid arguments'
-}
-
 /** Reads one token from stdin: hidden prompt on a terminal, else the whole piped input. */
 async function readToken(
   stdin: TokenCliIo['stdin'],
@@ -231,19 +222,12 @@ async function readToken(
 
 /** All of a piped stdin, bounded by MAX_TOKEN_INPUT_BYTES. */
 async function readAll(stdin: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of stdin) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
-    size += buffer.length
-    if (size > MAX_TOKEN_INPUT_BYTES) {
-      throw new UsageError(
-        `stdin is larger than ${MAX_TOKEN_INPUT_BYTES} bytes; that is not a token`
-      )
-    }
-    chunks.push(buffer)
+  try {
+    return await readBoundedInput(stdin, MAX_TOKEN_INPUT_BYTES, 'stdin')
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${error.message}; that is not a token`)
+    throw error
   }
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** One line from a terminal with echo off (raw mode), so the token is never shown. */

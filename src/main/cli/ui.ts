@@ -8,8 +8,9 @@ import { overridesFromEnv } from '@main/app/run-overrides'
 import { defaultUserDataDir } from '@main/app/user-data-dir'
 import { TokenVault } from '@main/core/token-vault'
 import { openBrowser } from '@main/ui/open-browser'
-import { UI_EXIT, UI_HELP, UiUsageError, parseUiArgs } from '@main/ui/ui-args'
-import type { UiArgs } from '@main/ui/ui-args'
+import { ExitCode, UsageError } from './common'
+import { UI_HELP, parseUiArgs } from './ui-args'
+import type { UiArgs } from './ui-args'
 import { startUiServer } from '@main/ui/ui-server'
 import type { UiServer } from '@main/ui/ui-server'
 import { describeError } from '@shared/redact'
@@ -43,18 +44,18 @@ export async function runUiCli(argv: string[]): Promise<number> {
   try {
     args = parseUiArgs(argv)
   } catch (error) {
-    if (!(error instanceof UiUsageError)) throw error
+    if (!(error instanceof UsageError)) throw error
     diag(`${error.message} (see --help)`)
-    return UI_EXIT.usage
+    return ExitCode.Usage
   }
   if (args === 'help') {
     process.stdout.write(UI_HELP)
-    return UI_EXIT.ok
+    return ExitCode.Ok
   }
   const dashboard = rendererDir()
   if (!existsSync(join(dashboard, 'index.html'))) {
     diag('the dashboard is not built yet: run `npm run build` (or `npm run ui`, which builds)')
-    return UI_EXIT.failure
+    return ExitCode.Failure
   }
   const settingsDir = resolve(args.settingsDir ?? defaultUserDataDir())
   let lock: InstanceLock
@@ -63,10 +64,10 @@ export async function runUiCli(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof InstanceLockedError) {
       diag(error.message)
-      return UI_EXIT.busy
+      return ExitCode.Busy
     }
     diag(`cannot use ${settingsDir}: ${describeError(error)}`)
-    return UI_EXIT.failure
+    return ExitCode.Failure
   }
   return serve(args, settingsDir, dashboard, lock, diag)
 }
@@ -87,6 +88,12 @@ async function serve(
   const hasRunFlags = args.overrides.localDevMode !== undefined || args.overrides.server
   let service: AppService | undefined
   let server: UiServer | undefined
+  // A bad NEBULA_SERVER_URL is ignored: said on stderr and shown in the dashboard.
+  const warnings: string[] = []
+  const warn = (warning: string): void => {
+    diag(warning)
+    warnings.push(warning)
+  }
   try {
     service = await AppService.start({
       settingsDir,
@@ -97,7 +104,8 @@ async function serve(
         platform: process.platform,
         transport: 'browser'
       },
-      overrides: hasRunFlags ? args.overrides : overridesFromEnv(process.env, diag),
+      overrides: hasRunFlags ? args.overrides : overridesFromEnv(process.env, warn),
+      warnings,
       startLocal: localGatewayFactory({
         ...(args.failureRate !== undefined ? { failureRate: args.failureRate } : {}),
         ...(args.seed !== undefined ? { seed: args.seed } : {})
@@ -118,7 +126,7 @@ async function serve(
     const code = (error as { code?: unknown } | null)?.code
     const reason = code === 'EADDRINUSE' ? `port ${args.port} is in use` : describeError(error)
     diag(`could not start: ${reason}`)
-    return UI_EXIT.failure
+    return ExitCode.Failure
   }
   lock.setUrl(server.url)
   if (args.allowRemote && args.host !== '127.0.0.1' && args.host !== 'localhost') {
@@ -141,18 +149,18 @@ async function serve(
     process.on('SIGTERM', onSignal)
   })
   // A second Ctrl-C while shutting down stops at once.
-  const force = (): void => process.exit(UI_EXIT.failure)
+  const force = (): void => process.exit(ExitCode.Failure)
   process.once('SIGINT', force)
   try {
     await server.close()
     await service.dispose()
   } catch (error) {
     diag(`error while stopping: ${describeError(error)}`)
-    return UI_EXIT.failure
+    return ExitCode.Failure
   } finally {
     lock.release()
     process.off('SIGINT', force)
   }
   diag(`stopped (${signal})`)
-  return UI_EXIT.ok
+  return ExitCode.Ok
 }

@@ -1,5 +1,5 @@
 import type { Alert, Notification } from '@shared/alerts'
-import type { ConnectionState } from '@shared/connection-state'
+import type { ConnectionState, Coverage } from '@shared/connection-state'
 import type { Rejected, ServerMessage } from '@shared/protocol'
 import type { Transition } from '@main/core/execution-store'
 
@@ -36,6 +36,23 @@ const STATE_MARK: Record<ConnectionState['state'], string> = {
   closed: '■'
 }
 
+/**
+ * Coverage in words: "live, 150 subscriptions" or "partial: 90 live, 60 waiting, 60 polled
+ * over REST every interval", so a person sees when part of what is followed is not live.
+ */
+export function describeCoverage(coverage: Coverage): string {
+  const { level, live, pending, refused, polled } = coverage
+  const parts = [
+    `${live} live`,
+    pending ? `${pending} waiting for the server` : '',
+    refused ? `${refused} refused` : '',
+    polled ? `${polled} polled over REST` : ''
+  ].filter(Boolean)
+  if (level === 'live')
+    return `coverage live (${live} ${live === 1 ? 'subscription' : 'subscriptions'})`
+  return `coverage ${level}: ${parts.join(', ')}`
+}
+
 /** `--format pretty`: a readable live view for a person at a terminal. */
 export function prettyOutput(write: (line: string) => void, color: boolean): WatchOutput {
   const paint = (code: number, text: string): string =>
@@ -49,10 +66,11 @@ export function prettyOutput(write: (line: string) => void, color: boolean): Wat
         state.retry_in_ms !== undefined
           ? `retry in ${(state.retry_in_ms / 1000).toFixed(1)} s`
           : '',
-        state.reason ?? ''
+        state.reason ?? '',
+        state.coverage ? describeCoverage(state.coverage) : ''
       ].filter(Boolean)
       const tone =
-        state.state === 'open'
+        state.state === 'open' && (state.coverage?.level ?? 'live') === 'live'
           ? 32
           : state.state === 'auth_failed' || state.state === 'offline'
             ? 31

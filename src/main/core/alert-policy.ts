@@ -46,11 +46,6 @@ export class AlertPolicy {
     return alertFor(transition, now)
   }
 
-  /** True when an alert was already raised for this execution id (and is still remembered). */
-  hasAlerted(executionId: string): boolean {
-    return this.alerted.has(executionId)
-  }
-
   /** How many alerted ids are remembered (never more than the capacity). */
   get size(): number {
     return this.alerted.size

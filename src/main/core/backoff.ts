@@ -31,3 +31,18 @@ export function fullJitterDelay(
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** exponent)
   return Math.floor(random() * ceiling)
 }
+
+/**
+ * Delay before retry number `attempt` (1-based) of one request: half of
+ * min(cap, base·2^(attempt-1)) fixed plus up to the same again at random, so retries spread out
+ * but never come back at once.
+ */
+export function equalJitterDelay(
+  attempt: number,
+  policy: Pick<BackoffPolicy, 'baseMs' | 'capMs'>,
+  random: () => number
+): number {
+  const exponent = Math.min(Math.max(attempt - 1, 0), 30)
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** exponent)
+  return Math.floor(ceiling / 2 + random() * (ceiling / 2))
+}

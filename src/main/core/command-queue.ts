@@ -1,4 +1,6 @@
 import type { Execution, ServerMessage } from '@shared/protocol'
+import { DisposableStore } from '@shared/disposable'
+import type { Outstanding } from './answer-correlator'
 import { Priority } from './outbox'
 import type { NebulaConnection } from './connection'
 
@@ -23,7 +25,7 @@ export interface CommandQueueOptions {
 interface Pending {
   requestId: string
   sent: boolean
-  timer: NodeJS.Timeout
+  timer: ReturnType<typeof setTimeout>
   resolve: (execution: Execution) => void
   reject: (error: CommandError) => void
 }
@@ -35,6 +37,7 @@ interface Pending {
  */
 export class CommandQueue {
   private readonly pending = new Map<string, Pending>()
+  private readonly timers = new DisposableStore()
   private readonly maxPending: number
   private readonly timeoutMs: number
   private seq = 0
@@ -59,7 +62,7 @@ export class CommandQueue {
     }
     const requestId = `cmd-${++this.seq}`
     return new Promise<Execution>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.timers.setTimeout(() => {
         const entry = this.pending.get(requestId)
         if (!entry) return
         this.connection.discardQueued((m) => m.request_id === requestId)
@@ -89,22 +92,17 @@ export class CommandQueue {
     })
   }
 
-  /** Matches answers (`execution_update` or `error` carrying a request id); true when used. */
-  handle(message: ServerMessage): boolean {
-    const requestId = message.request_id
-    const entry = requestId ? this.pending.get(requestId) : undefined
-    if (!entry) return false
+  /** Applies an answer the correlator tied to an `execute_workflow` (an update or an error). */
+  answer(request: Outstanding, message: ServerMessage): void {
+    const entry = request.requestId ? this.pending.get(request.requestId) : undefined
+    if (!entry) return
     if (message.type === 'execution_update') {
       this.settle(entry.requestId)
       entry.resolve(message.execution)
-      return false // the update itself still flows to the store
-    }
-    if (message.type === 'error') {
+    } else if (message.type === 'error') {
       this.settle(entry.requestId)
       entry.reject(new CommandError(`${message.code}: ${message.message}`, message.code))
-      return true
     }
-    return false
   }
 
   /** The socket dropped: commands already sent can no longer be answered. */
@@ -126,17 +124,23 @@ export class CommandQueue {
     return this.pending.size
   }
 
+  /** True while a command's expiry timer runs (leak checks). */
+  hasLiveTimers(): boolean {
+    return this.timers.hasLive()
+  }
+
   /** Fails every waiting command and stops its timer. */
   dispose(): void {
     for (const entry of [...this.pending.values()]) {
       this.settle(entry.requestId)
       entry.reject(new CommandError('the monitor is closing', 'CLOSED'))
     }
+    this.timers.dispose()
   }
 
   private settle(requestId: string): void {
     const entry = this.pending.get(requestId)
-    if (entry) clearTimeout(entry.timer)
+    if (entry) this.timers.clear(entry.timer)
     this.pending.delete(requestId)
   }
 }

@@ -1,139 +1,150 @@
 import WebSocket from 'ws'
-import type { IncomingMessage } from 'node:http'
 import { CloseCode, decodeServerFrame } from '@shared/protocol'
 import type { ClientMessage, Rejected, ServerMessage } from '@shared/protocol'
 import type { ConnectionState } from '@shared/connection-state'
-import { DEFAULT_BACKOFF, fullJitterDelay } from './backoff'
-import type { BackoffPolicy } from './backoff'
+import { DisposableStore } from '@shared/disposable'
+import type { Disposer } from '@shared/disposable'
 import { Emitter } from '@shared/emitter'
+import type { BackoffPolicy } from './backoff'
+import { Lifecycle } from './lifecycle'
+import type { InvalidTransitionMode, LifecycleEvent } from './lifecycle'
 import { DEFAULT_PACING, Outbox, Priority } from './outbox'
 import type { PacingPolicy, PriorityValue } from './outbox'
 import { describeError, redact } from '@shared/redact'
+import { ReconnectPlan } from './reconnect-plan'
+import { SocketCloser, silence } from './socket-closer'
 import { resolveServerEndpoints } from './server-url'
 import type { ServerEndpoints } from './server-url'
 
 export interface ConnectionOptions {
   /** Server base URL (http, https, ws or wss) or already-resolved endpoints. */
   server: string | ServerEndpoints
+  /** Allow `http`/`ws` to a host that is not loopback (the token then travels in clear text). */
+  allowInsecure?: boolean
   /** Returns the current token, or null when there is none. Called before every attempt. */
   getToken: () => Promise<string | null> | string | null
   /** `query` (the document's recommended `?token=`) or `message` (an `authenticate` frame). */
   authMethod?: 'query' | 'message'
-  /** Interval between `ping` messages. */
+  /** Interval between `ping`s; silence after one that marks a zombie; handshake limit. */
   heartbeatMs?: number
-  /** Silence after a ping that marks the socket a zombie. */
   pongTimeoutMs?: number
-  /** Limit for the TCP + TLS + upgrade handshake. */
   connectTimeoutMs?: number
   backoff?: Partial<BackoffPolicy>
   pacing?: Partial<PacingPolicy>
   /** Source of randomness for jitter (tests pass a seeded one). */
   random?: () => number
+  /** The lifecycle to feed (a session shares its own), else one of its own with this mode. */
+  lifecycle?: Lifecycle
+  onInvalidTransition?: InvalidTransitionMode
   /** Diagnostics sink; lines are already redacted. */
   log?: (line: string) => void
 }
 
 export type ConnectionEvents = {
-  state: (state: ConnectionState) => void
   /** A socket opened (and was authenticated, for the `message` method): re-subscribe now. */
-  open: () => void
+  opened: () => void
+  /** The socket that had opened is gone (closed, dropped, replaced): nothing on it is confirmed. */
+  dropped: () => void
+  /** A message left on the open socket, in the order the server receives it. */
+  sent: (message: ClientMessage) => void
   message: (message: ServerMessage) => void
   invalid: (rejected: Rejected) => void
+  /** Fields of accepted messages that were read leniently and dropped (paths). */
+  fields_dropped: (fields: string[]) => void
 }
 
-/** How long a closing socket may wait for the peer's close frame before it is cut. */
-const CLOSE_GRACE_MS = 1_000
-
-/** How an ended socket is handled. */
-type Verdict = 'retry' | 'auth_failed' | 'refused'
-
-/** Sorts a close code or HTTP status into retry, terminal or auth (see docs/PROTOCOL.md). */
-export function classifyEnd(code: number | undefined, httpStatus: number | undefined): Verdict {
-  if (httpStatus === 401 || code === CloseCode.Unauthorized) return 'auth_failed'
-  if (httpStatus === 403 || code === CloseCode.Forbidden) return 'auth_failed'
-  if (code === CloseCode.PolicyViolation) return 'refused'
-  return 'retry'
-}
-
+/** One socket's life; its timers and listeners belong to `owned`. */
 interface Attempt {
   ws: WebSocket
   opened: boolean
   ended: boolean
-  connectTimer?: NodeJS.Timeout
-  heartbeat?: NodeJS.Timeout
-  pongTimer?: NodeJS.Timeout
-  stableTimer?: NodeJS.Timeout
+  owned: DisposableStore
+  connectTimer?: ReturnType<typeof setTimeout>
+  pongTimer?: ReturnType<typeof setTimeout>
   lastError?: string
 }
 
 /**
- * One resilient WebSocket connection to a Nebula server: an explicit, observable state machine
- * with backoff, a heartbeat that tears down zombie sockets, close-code handling, and paced
- * sending. Exactly one socket exists at a time; events from a superseded socket are ignored.
+ * One resilient WebSocket connection to a Nebula server: backoff, a heartbeat that tears down
+ * zombie sockets, close-code handling and paced sending. It feeds its transport events to the
+ * lifecycle (lifecycle.ts), which owns the published state. Exactly one socket exists at a
+ * time; events from a superseded socket are ignored.
  */
-export class NebulaConnection extends Emitter<ConnectionEvents> {
+export class NebulaConnection {
   readonly endpoints: ServerEndpoints
+  readonly lifecycle: Lifecycle
+  private readonly ownsLifecycle: boolean
+  private readonly events: Emitter<ConnectionEvents>
   private readonly options: Required<
     Pick<ConnectionOptions, 'authMethod' | 'heartbeatMs' | 'pongTimeoutMs' | 'connectTimeoutMs'>
   >
-  private readonly backoff: BackoffPolicy
-  private readonly random: () => number
+  private readonly plan: ReconnectPlan
   private readonly log: (line: string) => void
   private readonly outbox: Outbox
+  private readonly owned = new DisposableStore()
+  /** Sockets closing politely after dispose or a token change, until closed or cut. */
+  private readonly closer = new SocketCloser()
   private current: Attempt | undefined
-  private retryTimer: NodeJS.Timeout | undefined
-  /** Ends since the last stable connection: drives the backoff delay. */
-  private failures = 0
-  /** Attempts in a row that never opened: decides when to give up the fast loop. */
-  private unopened = 0
+  private retryTimer: ReturnType<typeof setTimeout> | undefined
   /** Numbers each connect() so one that was overtaken while reading the token gives up. */
   private connectSeq = 0
   private token: string | null = null
-  private status: ConnectionState = { state: 'closed' }
-  private started = false
 
   constructor(private readonly config: ConnectionOptions) {
-    super((error) => config.log?.(`listener failed: ${describeError(error, this.secrets())}`))
+    this.log = config.log ?? (() => {})
+    this.events = new Emitter((error) =>
+      this.log(`listener failed: ${describeError(error, this.secrets())}`)
+    )
     this.endpoints =
-      typeof config.server === 'string' ? resolveServerEndpoints(config.server) : config.server
+      typeof config.server === 'string'
+        ? resolveServerEndpoints(config.server, { allowInsecure: config.allowInsecure })
+        : config.server
     this.options = {
       authMethod: config.authMethod ?? 'query',
       heartbeatMs: config.heartbeatMs ?? 30_000,
       pongTimeoutMs: config.pongTimeoutMs ?? 10_000,
       connectTimeoutMs: config.connectTimeoutMs ?? 10_000
     }
-    this.backoff = { ...DEFAULT_BACKOFF, ...config.backoff }
-    this.random = config.random ?? Math.random
-    this.log = config.log ?? (() => {})
+    this.plan = new ReconnectPlan(config.backoff, config.random)
+    this.ownsLifecycle = config.lifecycle === undefined
+    this.lifecycle =
+      config.lifecycle ?? new Lifecycle({ onInvalid: config.onInvalidTransition, log: this.log })
     this.outbox = new Outbox({ ...DEFAULT_PACING, ...config.pacing }, (m) => this.transmit(m))
+    this.owned.add(() => this.outbox.dispose())
   }
 
   /** The latest published state. */
   get state(): ConnectionState {
-    return this.status
+    return this.lifecycle.state
+  }
+
+  /** Adds a listener; returns its disposer. */
+  on<K extends keyof ConnectionEvents>(event: K, listener: ConnectionEvents[K]): Disposer {
+    return this.events.on(event, listener)
   }
 
   /** Starts connecting (idempotent). */
   start(): void {
-    if (this.started) return
-    this.started = true
+    if (!this.lifecycle.can('start')) return
+    this.lifecycle.dispatch({ type: 'start', attempt: 1 })
     void this.connect()
   }
 
   /** Retry now: network came back, the system resumed, or the user asked. No-op unless waiting. */
   nudge(): void {
-    const { state } = this.status
-    if (state !== 'reconnecting' && state !== 'offline') return
-    if (state === 'offline') this.failures = this.unopened = 0
+    if (!this.lifecycle.can('nudge')) return
+    if (this.lifecycle.name === 'offline') this.plan.reset()
     this.clearRetry()
+    this.lifecycle.dispatch({ type: 'nudge', attempt: this.plan.nextAttempt })
     void this.connect()
   }
 
   /** The token changed (set, refreshed or deleted): reconnect with the new one. */
   tokenChanged(): void {
-    if (!this.started) return
-    this.failures = this.unopened = 0
+    if (!this.lifecycle.can('token_changed')) return
+    this.plan.reset()
     this.clearRetry()
+    this.lifecycle.dispatch({ type: 'token_changed', attempt: 1 })
     this.dropCurrent(CloseCode.Normal, 'token changed')
     void this.connect()
   }
@@ -148,54 +159,74 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
     this.outbox.discard(predicate)
   }
 
+  /** `text` without the current token (for what a server says back to us). */
+  redactSecrets(text: string): string {
+    return redact(text, this.secrets())
+  }
+
   /** Messages sent within the current pacing window. */
   sentInWindow(): number {
     return this.outbox.sentInWindow()
   }
 
-  /** Closes for good (code 1000) and releases every timer. */
-  close(): void {
-    this.started = false
+  /** Closes for good (code 1000) and releases every timer and listener it owns. */
+  dispose(): void {
+    if (this.lifecycle.can('close')) this.lifecycle.dispatch({ type: 'close' })
     this.clearRetry()
-    this.outbox.dispose()
     this.dropCurrent(CloseCode.Normal, 'client closing')
-    this.setState({ state: 'closed', reason: 'closed by client', code: CloseCode.Normal })
+    this.owned.dispose()
+    this.events.removeAll()
+    if (this.ownsLifecycle) this.lifecycle.dispose()
   }
 
-  /** True while timers or a socket are still alive (for leak checks in tests). */
+  /** Listeners attached (leak checks: repeated syncs must not accumulate them). */
+  listenerCount(): number {
+    return this.events.listenerCount()
+  }
+
+  /** True while a timer or a socket (also one still closing) is alive, for leak checks. */
   hasLiveResources(): boolean {
-    return this.current !== undefined || this.retryTimer !== undefined
+    return (
+      this.current !== undefined ||
+      this.closer.pending > 0 ||
+      this.owned.liveTimers > 0 ||
+      this.outbox.hasLiveTimer()
+    )
   }
 
   private secrets(): string[] {
     return this.token ? [this.token] : []
   }
 
-  private setState(next: ConnectionState): void {
-    this.status = next
-    this.emit('state', next)
+  /** Feeds an event to the lifecycle, unless the connection was disposed meanwhile. */
+  private dispatch(event: LifecycleEvent): void {
+    if (!this.owned.isDisposed) this.lifecycle.dispatch(event)
   }
 
   private async connect(): Promise<void> {
     const seq = ++this.connectSeq
-    // A newer connect() (the token changed while this one read it) or close() supersedes this
-    // one: without the check both would open a socket.
-    const superseded = (): boolean => seq !== this.connectSeq || !this.started
-    this.setState({ state: 'connecting', attempt: this.failures + 1 })
+    // A newer connect() (the token changed while this one read it) or dispose() supersedes
+    // this one: without the check both would open a socket.
+    const superseded = (): boolean => seq !== this.connectSeq || this.owned.isDisposed
     let token: string | null
     try {
       token = await this.config.getToken()
     } catch (error) {
       if (superseded()) return
-      this.fail('auth_failed', `could not read the token: ${describeError(error)}`)
+      const reason = `could not read the token: ${describeError(error)}`
+      this.dispatch({ type: 'auth_rejected', reason })
       return
     }
-    if (superseded() || this.status.state !== 'connecting') return
+    if (superseded() || this.lifecycle.name !== 'connecting') return
     if (!token) {
-      this.fail('auth_failed', 'no token for this server')
+      this.dispatch({ type: 'auth_rejected', reason: 'no token for this server' })
       return
     }
     this.token = token
+    this.open(token)
+  }
+
+  private open(token: string): void {
     const url =
       this.options.authMethod === 'query'
         ? `${this.endpoints.wsUrl}?token=${encodeURIComponent(token)}`
@@ -210,13 +241,12 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
       this.handleEnd(undefined, undefined, describeError(error, this.secrets()), false)
       return
     }
-    const attempt: Attempt = { ws, opened: false, ended: false }
+    const attempt: Attempt = { ws, opened: false, ended: false, owned: new DisposableStore() }
     this.current = attempt
-    attempt.connectTimer = setTimeout(() => {
+    attempt.connectTimer = attempt.owned.setTimeout(() => {
       this.endAttempt(attempt, undefined, undefined, 'connect timeout')
     }, this.options.connectTimeoutMs)
-
-    ws.on('unexpected-response', (req, res: IncomingMessage) => {
+    ws.on('unexpected-response', (req, res) => {
       res.resume()
       req.destroy()
       this.endAttempt(attempt, undefined, res.statusCode, `server answered HTTP ${res.statusCode}`)
@@ -236,26 +266,26 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
 
   private onOpen(attempt: Attempt): void {
     if (attempt !== this.current || attempt.ended) return
-    clearTimeout(attempt.connectTimer)
+    attempt.owned.clear(attempt.connectTimer)
     attempt.opened = true
-    this.unopened = 0
+    this.plan.opened()
     if (this.options.authMethod === 'message' && this.token) {
       this.outbox.enqueue({ type: 'authenticate', token: this.token }, Priority.Control)
     }
-    this.outbox.setOpen(true)
-    attempt.stableTimer = setTimeout(() => {
-      this.failures = 0
-    }, this.backoff.stableAfterMs)
-    attempt.heartbeat = setInterval(() => this.heartbeat(attempt), this.options.heartbeatMs)
-    this.setState({ state: 'open' })
-    this.emit('open')
+    attempt.owned.setTimeout(() => this.plan.stable(), this.plan.policy.stableAfterMs)
+    attempt.owned.setInterval(() => this.heartbeat(attempt), this.options.heartbeatMs)
+    this.dispatch({ type: 'socket_opened' })
+    // Listeners queue their subscriptions first; then the outbox sends by priority, so the
+    // subscriptions go out before commands that waited for this socket.
+    this.events.emit('opened')
+    if (attempt === this.current && !attempt.ended) this.outbox.setOpen(true)
   }
 
   private heartbeat(attempt: Attempt): void {
     if (attempt !== this.current || attempt.ended || attempt.pongTimer) return
     this.outbox.enqueue({ type: 'ping' }, Priority.Control, () => {
       if (attempt.ended || attempt.pongTimer) return
-      attempt.pongTimer = setTimeout(() => {
+      attempt.pongTimer = attempt.owned.setTimeout(() => {
         this.log('no answer to ping: dropping the zombie connection')
         this.endAttempt(attempt, CloseCode.AbnormalClosure, undefined, 'heartbeat timeout')
       }, this.options.pongTimeoutMs)
@@ -263,7 +293,7 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
   }
 
   private onAlive(attempt: Attempt): void {
-    if (attempt.pongTimer) clearTimeout(attempt.pongTimer)
+    attempt.owned.clear(attempt.pongTimer)
     attempt.pongTimer = undefined
   }
 
@@ -271,15 +301,16 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
     if (attempt !== this.current || attempt.ended) return
     this.onAlive(attempt)
     if (isBinary) {
-      this.emit('invalid', { reason: 'invalid', detail: 'binary frame' })
+      this.events.emit('invalid', { reason: 'invalid', detail: 'binary frame' })
       return
     }
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString()
     const decoded = decodeServerFrame(text)
-    for (const rejected of decoded.rejected) this.emit('invalid', rejected)
+    if (decoded.dropped.length > 0) this.events.emit('fields_dropped', decoded.dropped)
+    for (const rejected of decoded.rejected) this.events.emit('invalid', rejected)
     for (const message of decoded.messages) {
       if (attempt !== this.current) return
-      this.emit('message', message)
+      this.events.emit('message', message)
     }
   }
 
@@ -290,11 +321,12 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
     }
     try {
       attempt.ws.send(JSON.stringify(message))
-      return true
     } catch (error) {
       this.log(`send failed: ${describeError(error, this.secrets())}`)
       return false
     }
+    this.events.emit('sent', message)
+    return true
   }
 
   /** Ends one socket's life exactly once, then decides what happens next. */
@@ -309,12 +341,18 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
     this.release(attempt)
     if (attempt.ws.readyState !== WebSocket.CLOSED) attempt.ws.terminate()
     if (attempt !== this.current) return
+    this.detach(attempt)
+    if (this.owned.isDisposed) return
+    this.handleEnd(code, httpStatus, redact(reason, this.secrets()), attempt.opened)
+  }
+
+  /** Forgets the current socket: stop sending, and tell listeners when it had opened. */
+  private detach(attempt: Attempt): void {
     this.current = undefined
     this.outbox.setOpen(false)
     // Subscriptions and heartbeats are re-derived on the next socket; commands wait.
     this.outbox.discard((m) => m.type !== 'execute_workflow')
-    if (!this.started) return
-    this.handleEnd(code, httpStatus, redact(reason, this.secrets()), attempt.opened)
+    if (attempt.opened) this.events.emit('dropped')
   }
 
   private handleEnd(
@@ -323,65 +361,29 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
     reason: string,
     opened: boolean
   ): void {
-    const verdict = classifyEnd(code, httpStatus)
-    const detail = {
-      reason,
-      ...((httpStatus ?? code) !== undefined ? { code: httpStatus ?? code } : {})
-    }
-    if (verdict === 'auth_failed') {
-      this.fail('auth_failed', reason, httpStatus ?? code)
-      return
-    }
-    if (verdict === 'refused') {
-      this.started = false
-      this.setState({ state: 'closed', ...detail })
-      return
-    }
-    this.failures++
-    // A socket that opened is not a failed attempt: a server restarting again and again is
-    // followed with backoff, never given up on; only attempts that never open count here.
-    if (!opened) this.unopened++
-    if (this.unopened >= this.backoff.maxFastAttempts) {
-      this.scheduleRetry(this.backoff.slowRetryMs, {
-        state: 'offline',
-        attempt: this.failures,
-        ...detail
-      })
-      return
-    }
-    const delay = fullJitterDelay(this.failures, this.backoff, this.random)
-    this.scheduleRetry(delay, { state: 'reconnecting', attempt: this.failures, ...detail })
+    const { event, retryInMs } = this.plan.ended(code, httpStatus, reason, opened)
+    if (retryInMs !== undefined) this.scheduleRetry(retryInMs)
+    this.dispatch(event)
   }
 
-  private fail(state: 'auth_failed', reason: string, code?: number): void {
-    this.setState({ state, reason, ...(code !== undefined ? { code } : {}) })
-  }
-
-  private scheduleRetry(delay: number, state: ConnectionState): void {
+  private scheduleRetry(delay: number): void {
     this.clearRetry()
-    this.setState({ ...state, retry_in_ms: delay })
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = this.owned.setTimeout(() => {
       this.retryTimer = undefined
+      this.dispatch({ type: 'retry_due', attempt: this.plan.nextAttempt })
       void this.connect()
     }, delay)
   }
 
   private clearRetry(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.owned.clear(this.retryTimer)
     this.retryTimer = undefined
   }
 
   private release(attempt: Attempt): void {
-    clearTimeout(attempt.connectTimer)
-    clearInterval(attempt.heartbeat)
-    clearTimeout(attempt.pongTimer)
-    clearTimeout(attempt.stableTimer)
-    attempt.ws.removeAllListeners('message')
-    attempt.ws.removeAllListeners('open')
-    attempt.ws.removeAllListeners('pong')
-    attempt.ws.removeAllListeners('unexpected-response')
-    // Keep an error listener: a late socket error must never become an uncaught exception.
-    attempt.ws.on('error', () => {})
+    attempt.owned.dispose()
+    attempt.pongTimer = undefined
+    silence(attempt.ws)
   }
 
   private dropCurrent(code: number, reason: string): void {
@@ -389,17 +391,7 @@ export class NebulaConnection extends Emitter<ConnectionEvents> {
     if (!attempt) return
     attempt.ended = true
     this.release(attempt)
-    this.current = undefined
-    this.outbox.setOpen(false)
-    const { ws } = attempt
-    if (ws.readyState !== WebSocket.OPEN) {
-      ws.terminate()
-      return
-    }
-    ws.close(code, reason)
-    // A frozen peer never answers the close frame, and ws would hold the socket for 30 s
-    // (keeping a stopping `watch` alive): give it a moment, then cut it.
-    const cut = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS)
-    ws.once('close', () => clearTimeout(cut))
+    this.detach(attempt)
+    this.closer.close(attempt.ws, code, reason)
   }
 }

@@ -51,11 +51,14 @@ export class ExecutionStore {
     return [...this.executions.values()]
   }
 
+  /** Executions not yet in a terminal status. */
+  openExecutions(): Execution[] {
+    return this.listExecutions().filter((e) => !isTerminalStatus(e.status))
+  }
+
   /** Ids of executions not yet in a terminal status. */
   openExecutionIds(): string[] {
-    return this.listExecutions()
-      .filter((e) => !isTerminalStatus(e.status))
-      .map((e) => e.id)
+    return this.openExecutions().map((e) => e.id)
   }
 
   /** Adds or replaces a workflow definition. */

@@ -1,6 +1,7 @@
 import { ALL_ID, Resource } from '@shared/protocol'
-import type { WorkflowEvent } from '@shared/protocol'
+import type { Workflow, WorkflowEvent } from '@shared/protocol'
 import type { RestClient } from './rest-client'
+import { NO_ANSWER } from './subscription-registry'
 import type { SubscriptionInfo, SubscriptionRegistry } from './subscription-registry'
 import { describeError } from '@shared/redact'
 
@@ -15,11 +16,14 @@ export class FollowAll {
   private readonly perWorkflow = new Map<string, () => void>()
   private readonly releases: Array<() => void> = []
   private readonly unlisten: () => void
+  private disposed = false
 
   constructor(
     private readonly registry: SubscriptionRegistry,
     private readonly rest: RestClient,
-    private readonly log: (line: string) => void
+    private readonly log: (line: string) => void,
+    /** Every listing's workflows (their names label alerts where executions carry none). */
+    private readonly listed: (workflows: Workflow[]) => void = () => {}
   ) {
     this.unlisten = registry.on('change', (info) => this.onChange(info))
   }
@@ -34,9 +38,9 @@ export class FollowAll {
     this.releases.push(this.registry.add(Resource.WorkflowExecutions, ALL_ID))
   }
 
-  /** Called after each connect: in fallback mode, re-list workflows so none is missed. */
+  /** Called after each connect: list the workflows (in fallback mode, so none is missed). */
   async connected(): Promise<void> {
-    if (this.mode === 'per_workflow') await this.relist()
+    await this.relist()
   }
 
   /** Keeps per-workflow subscriptions in step with workflow events. */
@@ -46,13 +50,9 @@ export class FollowAll {
     else this.follow(event.workflow.id)
   }
 
-  /** Number of per-workflow subscriptions held. */
-  get followedWorkflows(): number {
-    return this.perWorkflow.size
-  }
-
   /** Releases every subscription this strategy holds. */
   dispose(): void {
+    this.disposed = true
     this.unlisten()
     for (const release of this.releases.splice(0)) release()
     for (const release of this.perWorkflow.values()) release()
@@ -70,8 +70,9 @@ export class FollowAll {
     }
     if (info.status !== 'failed') return
     if (info.resource !== Resource.WorkflowExecutions || info.id !== ALL_ID) return
+    const why = info.error?.code === NO_ANSWER ? 'left unanswered' : 'refused'
     this.log(
-      `server refused workflow_executions:all (${info.error?.code ?? 'error'}); following each workflow instead`
+      `workflow_executions:all ${why} (${info.error?.code ?? 'error'}); following each workflow instead`
     )
     this.mode = 'per_workflow'
     for (const release of this.releases.splice(0)) release()
@@ -85,6 +86,9 @@ export class FollowAll {
     const before = new Set(this.perWorkflow.keys())
     try {
       const workflows = await this.rest.listWorkflows()
+      if (this.disposed) return
+      this.listed(workflows)
+      if (this.mode !== 'per_workflow') return
       const current = new Set(workflows.map((w) => w.id))
       for (const id of current) this.follow(id)
       for (const id of before) if (!current.has(id)) this.drop(id)
@@ -94,7 +98,7 @@ export class FollowAll {
   }
 
   private follow(workflowId: string): void {
-    if (this.perWorkflow.has(workflowId)) return
+    if (this.disposed || this.perWorkflow.has(workflowId)) return
     this.perWorkflow.set(workflowId, this.registry.add(Resource.WorkflowExecutions, workflowId))
   }
 

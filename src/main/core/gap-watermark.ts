@@ -2,9 +2,11 @@ import { laterOf } from './reconcile'
 
 /**
  * The point in the server's history up to which nothing can have been missed: the newest
- * execution `started_at` seen while every subscription was confirmed and live. Reconciliation
- * lists from here after a gap. While a subscription is unconfirmed on a live session the
- * watermark is held where it was, so a later catch-up looks at that stretch again.
+ * execution `started_at` seen while everything followed was live. Reconciliation lists from
+ * here after a gap. While anything followed is not live (a subscription waiting for an answer,
+ * or refused) the watermark is held: REST polling moves it up to what it has covered
+ * (`advanceHeld`), and a catch-up reconciliation from the held point covers the rest once
+ * everything is live again (`commit`).
  */
 export class GapWatermark {
   private seen: string | null
@@ -29,6 +31,21 @@ export class GapWatermark {
   /** True while the watermark waits for a catch-up reconciliation. */
   get isHeld(): boolean {
     return this.held
+  }
+
+  /** The newest `started_at` seen so far (server clock), live or not. */
+  get latest(): string | null {
+    return this.seen
+  }
+
+  /**
+   * While held: everything up to `to` is covered now (REST polling listed the uncovered part
+   * up to there), so both the committed watermark and the hold point move up to it.
+   */
+  advanceHeld(to: string | null): void {
+    if (!this.held) return
+    this.value = laterOf(this.value, to)
+    this.heldFrom = laterOf(this.heldFrom, to)
   }
 
   /** Notes an execution's start; while live and not held, the watermark follows it. */

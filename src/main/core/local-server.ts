@@ -1,10 +1,11 @@
 import { startGateway } from '@gateway'
-import type { Gateway, GatewayOptions } from '@gateway'
+import type { DialectName, Gateway, GatewayOptions } from '@gateway'
 
 // The one door from src/main to the bundled gateway (lint allows no other): local dev mode,
 // `watch --local`, and `nebula-desktop gateway` all start it through here.
 
-export type { Gateway, GatewayOptions }
+export { DIALECT_NAMES, isDialectName } from '@gateway'
+export type { DialectName, Gateway, GatewayOptions }
 
 /** Starts the bundled gateway as configured (`nebula-desktop gateway`). */
 export function startBundledGateway(options: GatewayOptions): Promise<Gateway> {
@@ -22,7 +23,10 @@ export interface LocalServer {
 // Local dev mode runs all day; a token that expired mid-session would look like a real outage.
 const LOCAL_TOKEN_TTL_S = 30 * 24 * 60 * 60
 
-/** Starts the bundled gateway on a free loopback port (local dev mode, `watch --local`). */
+/**
+ * Starts the bundled gateway on a free loopback port (local dev mode, `watch --local`). It mints
+ * its own token, so the dev login stays off.
+ */
 export async function startLocalServer(options: {
   subject: string
   log?: (line: string) => void

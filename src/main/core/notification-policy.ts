@@ -1,258 +1,243 @@
-import {
-  MAX_NOTIFIED_EXECUTION_IDS,
-  type Alert,
-  type Notification,
-  type WorkflowFailureCount
-} from '@shared/alerts'
+import type { Alert, Notification } from '@shared/alerts'
 import type { ExecutionTransition } from './alert-policy'
+import { FailureTally, workflowKey } from './failure-tally'
+import type { ProfiledAlert } from './failure-tally'
+import {
+  authFailedNotice,
+  failureNotice,
+  failureSummary,
+  flappingNotice,
+  periodSummary,
+  recoveredNotice
+} from './notification-wording'
 
-// Pure: decides which notifications the shell shows for a stream of alerts. Time is always
-// passed in (`now`, ms since the epoch); nothing here reads a clock or sets a timer. The shell
-// calls `tick(now)` at `nextTickAt()` so grouped notices and the do-not-disturb summary come out
-// on time; every other call also flushes whatever fell due before `now`.
+// Pure: decides which notifications the shell shows. Every failure is alerted exactly once
+// (AlertPolicy: the record behind the tray, the dashboard and `watch`); what interrupts a
+// person is rationed here. Time is always passed in (`now`, ms since the epoch); nothing here
+// reads a clock or sets a timer: the owner calls `tick(now)` at `nextTickAt()`. One policy can
+// serve several sessions (profiles): the budget spans them all, and notices name the profile.
 //
 // The rules, in the order they apply to one alert:
-//  1. Mute: alerts of a muted workflow notify nothing (not even in a summary); `recovered`
-//     notices for it are muted too. Alerts themselves are unaffected (the tray still counts them).
-//  2. Do-not-disturb until T: while now < T, each alert is tallied instead of notified. When
-//     do-not-disturb ends (the first call at or after T, or `setDoNotDisturb(null)`), one
-//     `dnd_summary` lists what was suppressed, if anything was.
-//  3. Bursts, per workflow: at most `burstThreshold` (3) failures are notified one by one
-//     within any `burstWindowMs` (10 s, sliding). A failure beyond that opens a group that
-//     collects it and every further failure of the workflow until the window that began with
-//     the oldest of those single notices closes; then ONE `failure_group` notice carries them
-//     all. So 5 failures within 10 s give 3 single notices and, when those 10 s are over, 1
-//     grouped notice for the other 2; never a storm.
-//     A storm that goes on stays folded: if the workflow fails again within `burstWindowMs`
-//     after a group closed, no single notice is sent; a new group collects for `burstWindowMs`.
-//     A sustained storm thus yields one grouped notice per 10 s.
-//     Time is arrival time (`now`), not the executions' own timestamps, because failures found
-//     by reconciliation after an outage arrive together but happened earlier.
-//  4. Recovered (option, on by default): when an execution of a workflow whose last seen outcome
-//     was a failure completes, one `recovered` notice (suppressed by mute and do-not-disturb).
-//     A held group of that workflow is flushed first, so the order stays truthful.
+//  1. Mute: alerts of a muted workflow notify nothing. The alert itself is unaffected.
+//  2. Do-not-disturb until T: alerts are tallied; when it ends, one `dnd_summary`.
+//  3. Flapping: a workflow that failed again within `recoveryQuietMs` of completing, on
+//     `flapCycles` occasions within `flapWindowMs`, is notified once as `flapping` and then
+//     not at all until it settles (stays healthy for `recoveryQuietMs`).
+//  4. Budget: at most `singleBudget` individual notices (failure, flapping, recovered) within
+//     any `budgetWindowMs`, across all workflows and profiles. A failure beyond it starts (or
+//     joins) the failure summary: ONE notice with a stable tag, replaced in place, cumulative,
+//     sent `summaryDelayMs` after the first failure it holds and at most once per
+//     `summaryIntervalMs`. While a summary is going (until a quiet interval passes after it was
+//     last sent), every failure joins it: a storm is never split into singles and summaries.
+//  5. Recovered: a workflow the user was told about individually that completes and then stays
+//     healthy for `recoveryQuietMs` gets one `recovered` notice (budget allowing).
+//  6. Auth: a profile whose token is refused gets one `auth_failed` ("sign in again") notice
+//     until its session is live again.
 
-/** Default number of failures notified individually per burst window. */
-export const DEFAULT_BURST_THRESHOLD = 3
-/** Default length of a burst window in ms. */
-export const DEFAULT_BURST_WINDOW_MS = 10_000
-/** Default number of workflows whose last outcome is remembered for `recovered` notices. */
+export const DEFAULT_SINGLE_BUDGET = 3
+export const DEFAULT_BUDGET_WINDOW_MS = 60_000
+export const DEFAULT_SUMMARY_INTERVAL_MS = 60_000
+export const DEFAULT_SUMMARY_DELAY_MS = 10_000
+export const DEFAULT_RECOVERY_QUIET_MS = 120_000
+export const DEFAULT_FLAP_CYCLES = 3
+export const DEFAULT_FLAP_WINDOW_MS = 10 * 60_000
+/** Default number of workflows whose health is remembered. */
 export const DEFAULT_WORKFLOW_MEMORY = 10_000
 
 export interface NotificationPolicyOptions {
-  burstThreshold?: number
-  burstWindowMs?: number
+  singleBudget?: number
+  budgetWindowMs?: number
+  summaryIntervalMs?: number
+  summaryDelayMs?: number
+  /** How long a workflow must stay healthy after completing to count as recovered. */
+  recoveryQuietMs?: number
+  flapCycles?: number
+  flapWindowMs?: number
   /** Emit `recovered` notices (default true). */
   notifyRecovered?: boolean
-  /** Workflow ids muted from the start. */
+  /** Workflow ids muted from the start (any profile). */
   muted?: Iterable<string>
-  /** Bound on remembered workflow outcomes (default 10 000). */
+  /** Bound on remembered workflows (default 10 000). */
   workflowMemory?: number
 }
 
-/** Failures folded together: a burst's held alerts or the do-not-disturb tally. */
-class FailureTally {
-  count = 0
-  readonly ids: string[] = []
-  private readonly perWorkflow = new Map<string, WorkflowFailureCount>()
-
-  add(alert: Alert): void {
-    this.count += 1
-    if (this.ids.length < MAX_NOTIFIED_EXECUTION_IDS) this.ids.push(alert.execution_id)
-    const entry = this.perWorkflow.get(alert.workflow_id)
-    if (entry) entry.count += 1
-    else {
-      this.perWorkflow.set(alert.workflow_id, {
-        workflow_id: alert.workflow_id,
-        workflow_name: alert.workflow_name,
-        count: 1
-      })
-    }
-  }
-
-  /** Adds everything another tally holds. */
-  merge(other: FailureTally): void {
-    this.count += other.count
-    for (const id of other.ids) {
-      if (this.ids.length < MAX_NOTIFIED_EXECUTION_IDS) this.ids.push(id)
-    }
-    for (const entry of other.perWorkflow.values()) {
-      const mine = this.perWorkflow.get(entry.workflow_id)
-      if (mine) mine.count += entry.count
-      else this.perWorkflow.set(entry.workflow_id, { ...entry })
-    }
-  }
-
-  /** Workflows by descending count (ties keep first-seen order). */
-  workflows(): WorkflowFailureCount[] {
-    return [...this.perWorkflow.values()]
-      .map((entry) => ({ ...entry }))
-      .sort((a, b) => b.count - a.count)
-  }
-}
-
-/** Failures held for one grouped notice. */
-interface FailureGroup {
-  closesAt: number
-  /** True when single notices of the same burst came first (the title then says "more"). */
-  afterSingles: boolean
-  held: FailureTally
-}
-
-/** Burst state of one workflow; dropped once nothing in it matters any more. */
-interface WorkflowBurst {
+/** What the policy remembers about one workflow (of one profile). */
+interface WorkflowHealth {
+  key: string
   workflowId: string
-  workflowName: string
-  /** When the single notices of the last `burstWindowMs` went out, oldest first. */
-  singles: number[]
-  group: FailureGroup | undefined
-  /** A group closed before this time: the storm is still on, no single notices. */
-  stormUntil: number
+  name: string
+  profile?: string
+  failing: boolean
+  /** The user was told about it individually (so a recovery is worth saying). */
+  notified: boolean
+  flapping: boolean
+  /** Times it failed again while recovering, within the flapping window. */
+  cycles: number[]
+  recoveryDueAt?: number
+  /** `recovered` notices were on when the quiet period began (turning them on later does not count). */
+  recoveryWanted?: boolean
+  /** The completion that started the quiet period. */
+  lastOk: string
 }
 
-/** Decides notifications from alerts and completions; see the rules above. */
+type Due =
+  | { what: 'dnd'; at: number }
+  | { what: 'summary'; at: number }
+  | { what: 'recovery'; at: number; wf: WorkflowHealth }
+
+/** The failure summary being shown (cumulative) and what it has not shown yet. */
+interface SummarySeries {
+  since: number
+  shown: FailureTally
+  held: FailureTally
+  dueAt?: number
+  lastSentAt?: number
+}
+
+/** Decides notifications from alerts, completions and auth failures; see the rules above. */
 export class NotificationPolicy {
-  private readonly burstThreshold: number
-  private readonly burstWindowMs: number
-  private readonly notifyRecovered: boolean
+  private singleBudget: number
+  private readonly budgetWindowMs: number
+  private readonly summaryIntervalMs: number
+  private readonly summaryDelayMs: number
+  private readonly recoveryQuietMs: number
+  private readonly flapCycles: number
+  private readonly flapWindowMs: number
+  private notifyRecovered: boolean
   private readonly workflowMemory: number
   private readonly muted: Set<string>
-  private readonly bursts = new Map<string, WorkflowBurst>()
-  /** Workflows whose last seen outcome was a failure, least recent first. */
-  private readonly lastFailed = new Map<string, string>()
+  /** When individual notices went out, within the budget window. */
+  private singles: number[] = []
+  private series: SummarySeries | undefined
+  /** Least recently touched first. */
+  private readonly health = new Map<string, WorkflowHealth>()
+  private readonly recovering = new Map<string, WorkflowHealth>()
+  private readonly authShown = new Set<string>()
+  private readonly authHeld = new Map<string, string | undefined>()
   private dndUntil: number | undefined
   private dndTally = new FailureTally()
 
   constructor(options: NotificationPolicyOptions = {}) {
-    this.burstThreshold = Math.max(0, Math.floor(options.burstThreshold ?? DEFAULT_BURST_THRESHOLD))
-    this.burstWindowMs = Math.max(1, options.burstWindowMs ?? DEFAULT_BURST_WINDOW_MS)
+    this.singleBudget = Math.max(0, Math.floor(options.singleBudget ?? DEFAULT_SINGLE_BUDGET))
+    this.budgetWindowMs = Math.max(1, options.budgetWindowMs ?? DEFAULT_BUDGET_WINDOW_MS)
+    this.summaryIntervalMs = Math.max(1, options.summaryIntervalMs ?? DEFAULT_SUMMARY_INTERVAL_MS)
+    this.summaryDelayMs = Math.max(0, options.summaryDelayMs ?? DEFAULT_SUMMARY_DELAY_MS)
+    this.recoveryQuietMs = Math.max(0, options.recoveryQuietMs ?? DEFAULT_RECOVERY_QUIET_MS)
+    this.flapCycles = Math.max(1, Math.floor(options.flapCycles ?? DEFAULT_FLAP_CYCLES))
+    this.flapWindowMs = Math.max(1, options.flapWindowMs ?? DEFAULT_FLAP_WINDOW_MS)
     this.notifyRecovered = options.notifyRecovered ?? true
     this.workflowMemory = Math.max(1, options.workflowMemory ?? DEFAULT_WORKFLOW_MEMORY)
     this.muted = new Set(options.muted ?? [])
   }
 
   /** Notifications for one new alert (plus anything that fell due before `now`). */
-  onAlert(alert: Alert, now: number): Notification[] {
+  onAlert(alert: Alert, now: number, profile?: string): Notification[] {
     const out = this.tick(now)
-    this.rememberOutcome(alert.workflow_id, alert.workflow_name, true)
-    if (this.muted.has(alert.workflow_id)) return out
+    const a: ProfiledAlert = profile ? { ...alert, profile } : alert
+    const wf = this.noteFailure(a, now)
+    if (this.isMuted(a.workflow_id, profile)) return out
     if (this.dndActive(now)) {
-      this.dndTally.add(alert)
+      this.dndTally.add(a)
       return out
     }
-    let burst = this.bursts.get(alert.workflow_id)
-    if (!burst) {
-      burst = {
-        workflowId: alert.workflow_id,
-        workflowName: alert.workflow_name,
-        singles: [],
-        group: undefined,
-        stormUntil: Number.NEGATIVE_INFINITY
+    if (wf.flapping) return out // said once; quiet until it settles
+    if (wf.cycles.length >= this.flapCycles) {
+      wf.flapping = true
+      if (!this.series && this.takeBudget(now)) {
+        wf.notified = true
+        out.push(flappingNotice(a, wf.cycles.length, this.flapWindowMs, now))
+      } else {
+        this.hold(a, now)
       }
-      this.bursts.set(alert.workflow_id, burst)
+      return out
     }
-    burst.workflowName = alert.workflow_name
-    burst.singles = burst.singles.filter((at) => at > now - this.burstWindowMs)
-    if (!burst.group) {
-      const storming = now < burst.stormUntil
-      if (!storming && burst.singles.length < this.burstThreshold) {
-        burst.singles.push(now)
-        out.push(failureNotification(alert, now))
-        return out
-      }
-      burst.group = {
-        // Singles in the window: the group closes when the window of the oldest one does.
-        closesAt: (storming ? now : (burst.singles[0] ?? now)) + this.burstWindowMs,
-        afterSingles: !storming && burst.singles.length > 0,
-        held: new FailureTally()
-      }
+    if (!this.series && this.takeBudget(now)) {
+      wf.notified = true
+      out.push(failureNotice(a, now))
+    } else {
+      this.hold(a, now)
     }
-    burst.group.held.add(alert)
     return out
   }
 
-  /** A `recovered` notice when a workflow that last failed completes an execution. */
-  onCompleted(transition: ExecutionTransition, now: number): Notification[] {
+  /** An execution completed: a failing workflow starts its quiet period towards `recovered`. */
+  onCompleted(transition: ExecutionTransition, now: number, profile?: string): Notification[] {
     const out = this.tick(now)
     if (transition.to !== 'completed') return out
     const { execution } = transition
-    const workflowId = execution.workflow_id
-    if (!this.lastFailed.has(workflowId)) return out
-    const workflowName =
-      transition.workflowName || execution.workflow_name || this.lastFailed.get(workflowId)!
-    this.rememberOutcome(workflowId, workflowName, false)
-    const burst = this.bursts.get(workflowId)
-    if (burst) {
-      if (burst.group) this.closeGroup(burst, now, out, now)
-      burst.stormUntil = Number.NEGATIVE_INFINITY
+    const wf = this.health.get(workflowKey(execution.workflow_id, profile))
+    if (!wf?.failing) return out
+    wf.failing = false
+    wf.name = transition.workflowName || execution.workflow_name || wf.name
+    wf.lastOk = execution.id
+    wf.recoveryDueAt = now + this.recoveryQuietMs
+    wf.recoveryWanted = this.notifyRecovered
+    this.recovering.set(wf.key, wf)
+    return out.concat(this.tick(now))
+  }
+
+  /** At start: failures that happened while the app was closed, as one summary. */
+  onMissedFailures(alerts: readonly Alert[], now: number, profile?: string): Notification[] {
+    const out = this.tick(now)
+    const tally = new FailureTally()
+    for (const alert of alerts) {
+      const a: ProfiledAlert = profile ? { ...alert, profile } : alert
+      const wf = this.noteFailure(a, now)
+      if (this.isMuted(a.workflow_id, profile)) continue
+      wf.notified = true
+      if (this.dndActive(now)) this.dndTally.add(a)
+      else tally.add(a)
     }
-    if (!this.notifyRecovered || this.muted.has(workflowId) || this.dndActive(now)) return out
-    out.push({
-      kind: 'recovered',
-      title: `${workflowName} recovered`,
-      body: `Execution ${execution.id} completed after earlier failures.`,
-      workflow_id: workflowId,
-      workflow_name: workflowName,
-      execution_ids: [execution.id],
-      count: 1,
-      at: iso(now)
-    })
+    if (tally.count > 0) out.push(periodSummary('startup_summary', tally, now))
     return out
   }
 
-  /** At start: failures that happened while the app was closed, as one summary (or a tally under do-not-disturb). */
-  onMissedFailures(alerts: readonly Alert[], now: number): Notification[] {
+  /** A profile's token was refused: one "sign in again" notice until it is live again. */
+  onAuthFailed(now: number, profile?: string, reason?: string): Notification[] {
     const out = this.tick(now)
-    const audible: Alert[] = []
-    for (const alert of alerts) {
-      this.rememberOutcome(alert.workflow_id, alert.workflow_name, true)
-      if (!this.muted.has(alert.workflow_id)) audible.push(alert)
-    }
+    const key = profile ?? ''
+    if (this.authShown.has(key)) return out
     if (this.dndActive(now)) {
-      for (const alert of audible) this.dndTally.add(alert)
+      this.authHeld.set(key, reason)
       return out
     }
-    const summary = summarizeMissedFailures(audible, now)
-    if (summary) out.push(summary)
+    this.authShown.add(key)
+    out.push(authFailedNotice(profile, reason, now))
     return out
   }
 
-  /** Flushes burst windows that closed and the do-not-disturb summary, in time order, up to `now`. */
+  /** A profile's session is live again: a later refusal is news again. */
+  onAuthRestored(profile?: string): void {
+    this.authShown.delete(profile ?? '')
+    this.authHeld.delete(profile ?? '')
+  }
+
+  /** Everything that fell due up to `now`, in time order. */
   tick(now: number): Notification[] {
     const out: Notification[] = []
     for (;;) {
-      let due: WorkflowBurst | undefined
-      for (const burst of this.bursts.values()) {
-        const closesAt = burst.group?.closesAt
-        if (closesAt !== undefined && closesAt <= now && (!due || closesAt < due.group!.closesAt)) {
-          due = burst
-        }
-      }
-      const dndEnds =
-        this.dndUntil !== undefined && this.dndUntil <= now ? this.dndUntil : undefined
-      if (dndEnds !== undefined && (!due || dndEnds <= due.group!.closesAt)) {
-        this.endDoNotDisturb(now, out)
-        continue
-      }
+      const due = this.nextDue(now)
       if (!due) break
-      this.closeGroup(due, now, out, due.group!.closesAt)
+      if (due.what === 'recovery') this.recover(due.wf, due.at, out)
+      else if (due.what === 'dnd') this.endDoNotDisturb(due.at, out)
+      else this.sendSummary(due.at, out)
     }
-    // Forget workflows whose burst state no longer matters.
-    for (const [workflowId, burst] of this.bursts) {
-      const lastSingle = burst.singles[burst.singles.length - 1] ?? Number.NEGATIVE_INFINITY
-      if (!burst.group && burst.stormUntil <= now && lastSingle <= now - this.burstWindowMs) {
-        this.bursts.delete(workflowId)
-      }
+    const series = this.series
+    if (series && series.dueAt === undefined) {
+      const quietSince = series.lastSentAt ?? series.since
+      if (now >= quietSince + this.summaryIntervalMs) this.series = undefined
     }
     return out
   }
 
-  /** When `tick` next has something to flush, or undefined when nothing is pending. */
+  /** When `tick` next has something to send, or undefined when nothing is pending. */
   nextTickAt(): number | undefined {
     let next = this.dndUntil
-    for (const { group } of this.bursts.values()) {
-      if (group && (next === undefined || group.closesAt < next)) next = group.closesAt
+    const consider = (at: number | undefined): void => {
+      if (at !== undefined && (next === undefined || at < next)) next = at
     }
+    consider(this.series?.dueAt)
+    for (const wf of this.recovering.values()) consider(wf.recoveryDueAt)
     return next
   }
 
@@ -267,27 +252,37 @@ export class NotificationPolicy {
     return out
   }
 
+  /** Changes the preferences a person can set while the policy runs (budget, recoveries). */
+  configure(options: Pick<NotificationPolicyOptions, 'singleBudget' | 'notifyRecovered'>): void {
+    if (options.singleBudget !== undefined)
+      this.singleBudget = Math.max(0, Math.floor(options.singleBudget))
+    if (options.notifyRecovered !== undefined) this.notifyRecovered = options.notifyRecovered
+  }
+
   /** The end of do-not-disturb, if it is on. */
   get doNotDisturbUntil(): number | undefined {
     return this.dndUntil
   }
 
-  /** Mutes a workflow's notifications. */
-  mute(workflowId: string): void {
-    this.muted.add(workflowId)
+  /** Mutes a workflow's notifications (of one profile, or of every profile). */
+  mute(workflowId: string, profile?: string): void {
+    this.muted.add(muteKey(workflowId, profile))
   }
 
   /** Unmutes a workflow's notifications. */
-  unmute(workflowId: string): void {
-    this.muted.delete(workflowId)
+  unmute(workflowId: string, profile?: string): void {
+    this.muted.delete(muteKey(workflowId, profile))
   }
 
-  /** True when the workflow is muted. */
-  isMuted(workflowId: string): boolean {
-    return this.muted.has(workflowId)
+  /** True when the workflow is muted (for this profile or for all). */
+  isMuted(workflowId: string, profile?: string): boolean {
+    return (
+      this.muted.has(workflowId) ||
+      (profile !== undefined && this.muted.has(muteKey(workflowId, profile)))
+    )
   }
 
-  /** The muted workflow ids. */
+  /** The muted workflows (`profile:id` where muted for one profile). */
   get mutedWorkflows(): string[] {
     return [...this.muted]
   }
@@ -296,125 +291,117 @@ export class NotificationPolicy {
     return this.dndUntil !== undefined && now < this.dndUntil
   }
 
-  /** Emits a group's held failures as one notice (or tallies them under do-not-disturb). */
-  private closeGroup(
-    burst: WorkflowBurst,
-    now: number,
-    out: Notification[],
-    closedAt: number
-  ): void {
-    const group = burst.group
-    if (!group) return
-    burst.group = undefined
-    burst.stormUntil = closedAt + this.burstWindowMs
-    const { held } = group
-    if (this.muted.has(burst.workflowId)) return
-    if (this.dndActive(closedAt)) {
-      // Held failures of a group that closes during do-not-disturb join its summary.
-      this.dndTally.merge(held)
-      return
-    }
-    const seconds = Math.round(this.burstWindowMs / 1000)
-    const failures = `${held.count} ${group.afterSingles ? 'more ' : ''}${plural(held.count, 'failure')}`
-    out.push({
-      kind: 'failure_group',
-      title: `${burst.workflowName}: ${failures}`,
-      body: `${held.count} ${plural(held.count, 'execution')} of ${burst.workflowName} failed within ${seconds} s.`,
-      workflow_id: burst.workflowId,
-      workflow_name: burst.workflowName,
-      execution_ids: [...held.ids],
-      count: held.count,
-      at: iso(now)
-    })
+  /** The budget of individual notices: takes one slot when free. */
+  private takeBudget(now: number): boolean {
+    this.singles = this.singles.filter((at) => at > now - this.budgetWindowMs)
+    if (this.singles.length >= this.singleBudget) return false
+    this.singles.push(now)
+    return true
   }
 
-  private endDoNotDisturb(now: number, out: Notification[]): void {
+  /** Records a failure of the alert's workflow: a failure while recovering is a flap cycle. */
+  private noteFailure(alert: ProfiledAlert, now: number): WorkflowHealth {
+    const key = workflowKey(alert.workflow_id, alert.profile)
+    let wf = this.health.get(key)
+    if (wf) this.health.delete(key) // re-inserted below: most recently touched last
+    wf ??= {
+      key,
+      workflowId: alert.workflow_id,
+      name: alert.workflow_name,
+      ...(alert.profile ? { profile: alert.profile } : {}),
+      failing: false,
+      notified: false,
+      flapping: false,
+      cycles: [],
+      lastOk: ''
+    }
+    this.health.set(key, wf)
+    wf.name = alert.workflow_name
+    if (wf.recoveryDueAt !== undefined) {
+      wf.cycles.push(now)
+      wf.recoveryDueAt = undefined
+      this.recovering.delete(key)
+    }
+    wf.cycles = wf.cycles.filter((at) => at > now - this.flapWindowMs)
+    if (wf.cycles.length === 0) wf.flapping = false
+    wf.failing = true
+    while (this.health.size > this.workflowMemory) {
+      const oldest = this.health.keys().next().value as string
+      this.health.delete(oldest)
+      this.recovering.delete(oldest)
+    }
+    return wf
+  }
+
+  /** A failure beyond the budget joins the summary, which goes out when due. */
+  private hold(alert: ProfiledAlert, now: number): void {
+    this.series ??= { since: now, shown: new FailureTally(), held: new FailureTally() }
+    const series = this.series
+    series.held.add(alert)
+    series.dueAt ??= Math.max(
+      now + this.summaryDelayMs,
+      (series.lastSentAt ?? Number.NEGATIVE_INFINITY) + this.summaryIntervalMs
+    )
+  }
+
+  /** The earliest thing due by `now`: the end of do-not-disturb, the summary, a recovery. */
+  private nextDue(now: number): Due | undefined {
+    let due: Due | undefined
+    if (this.dndUntil !== undefined && this.dndUntil <= now)
+      due = { what: 'dnd', at: this.dndUntil }
+    const summaryAt = this.series?.dueAt
+    if (summaryAt !== undefined && summaryAt <= now && (!due || summaryAt < due.at)) {
+      due = { what: 'summary', at: summaryAt }
+    }
+    for (const wf of this.recovering.values()) {
+      const at = wf.recoveryDueAt!
+      if (at <= now && (!due || at < due.at)) due = { what: 'recovery', at, wf }
+    }
+    return due
+  }
+
+  private sendSummary(at: number, out: Notification[]): void {
+    const series = this.series!
+    series.dueAt = undefined
+    if (this.dndActive(at)) {
+      this.dndTally.merge(series.held) // joins the do-not-disturb summary instead
+    } else {
+      series.shown.merge(series.held)
+      series.lastSentAt = at
+      out.push(failureSummary(series.shown, series.since, at))
+    }
+    series.held = new FailureTally()
+  }
+
+  private recover(wf: WorkflowHealth, at: number, out: Notification[]): void {
+    this.recovering.delete(wf.key)
+    wf.recoveryDueAt = undefined
+    wf.flapping = false
+    wf.cycles = []
+    const tell =
+      wf.notified &&
+      this.notifyRecovered &&
+      wf.recoveryWanted === true &&
+      !this.isMuted(wf.workflowId, wf.profile) &&
+      !this.dndActive(at) &&
+      this.takeBudget(at)
+    wf.notified = false
+    if (tell) out.push(recoveredNotice(wf, this.recoveryQuietMs, at))
+  }
+
+  private endDoNotDisturb(at: number, out: Notification[]): void {
     this.dndUntil = undefined
     const tally = this.dndTally
     this.dndTally = new FailureTally()
-    if (tally.count === 0) return
-    const workflows = tally.workflows()
-    out.push({
-      kind: 'dnd_summary',
-      title: `${tally.count} ${plural(tally.count, 'execution')} failed during Do Not Disturb`,
-      body: listWorkflows(workflows),
-      execution_ids: [...tally.ids],
-      count: tally.count,
-      workflows,
-      at: iso(now)
-    })
-  }
-
-  /** Records a workflow's latest outcome in a bounded, least-recent-first map. */
-  private rememberOutcome(workflowId: string, workflowName: string, failed: boolean): void {
-    this.lastFailed.delete(workflowId)
-    if (!failed) return
-    this.lastFailed.set(workflowId, workflowName)
-    while (this.lastFailed.size > this.workflowMemory) {
-      this.lastFailed.delete(this.lastFailed.keys().next().value as string)
+    if (tally.count > 0) out.push(periodSummary('dnd_summary', tally, at))
+    for (const [key, reason] of this.authHeld) {
+      this.authShown.add(key)
+      out.push(authFailedNotice(key || undefined, reason, at))
     }
+    this.authHeld.clear()
   }
 }
 
-/** One summary for failures found at start ("5 executions failed while Nebula Desktop was closed"), or null for none. */
-export function summarizeMissedFailures(
-  alerts: readonly Alert[],
-  now: number
-): Notification | null {
-  if (alerts.length === 0) return null
-  const tally = new FailureTally()
-  for (const alert of alerts) tally.add(alert)
-  const workflows = tally.workflows()
-  return {
-    kind: 'startup_summary',
-    title: `${tally.count} ${plural(tally.count, 'execution')} failed while Nebula Desktop was closed`,
-    body: listWorkflows(workflows),
-    execution_ids: [...tally.ids],
-    count: tally.count,
-    workflows,
-    at: iso(now)
-  }
-}
-
-/** The notification for one failed execution. */
-function failureNotification(alert: Alert, now: number): Notification {
-  const verb = alert.status === 'timed_out' ? 'timed out' : 'failed'
-  const action = alert.failed_action?.name ?? alert.failed_action?.id
-  const message = alert.error_message ? clip(alert.error_message, 200) : undefined
-  const body = action
-    ? `${alert.status === 'timed_out' ? 'Timed out in' : 'Failed at'} ${action}${message ? `: ${message}` : '.'}`
-    : (message ?? `Execution ${alert.execution_id} ${verb}.`)
-  return {
-    kind: 'failure',
-    title: `${alert.workflow_name} ${verb}`,
-    body,
-    workflow_id: alert.workflow_id,
-    workflow_name: alert.workflow_name,
-    status: alert.status,
-    execution_ids: [alert.execution_id],
-    count: 1,
-    at: iso(now)
-  }
-}
-
-/** "Nightly ETL (3), Order Processing (2) and 4 more workflows". */
-function listWorkflows(workflows: readonly WorkflowFailureCount[], shown = 5): string {
-  const named = workflows.slice(0, shown).map((w) => `${w.workflow_name} (${w.count})`)
-  const rest = workflows.length - named.length
-  return rest > 0
-    ? `${named.join(', ')} and ${rest} more ${plural(rest, 'workflow')}`
-    : named.join(', ')
-}
-
-function plural(count: number, word: string): string {
-  return count === 1 ? word : `${word}s`
-}
-
-function clip(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString()
+function muteKey(workflowId: string, profile?: string): string {
+  return profile === undefined ? workflowId : `${profile}:${workflowId}`
 }

@@ -78,6 +78,11 @@ export class Outbox {
     return this.sentAt.length
   }
 
+  /** True while the pacing timer runs (leak checks). */
+  hasLiveTimer(): boolean {
+    return this.timer !== undefined
+  }
+
   /** Stops timers and forgets everything queued. */
   dispose(): void {
     this.clearTimer()

@@ -101,3 +101,46 @@ export class ProfileStateFile {
     }
   }
 }
+
+/**
+ * Saves a session's state a moment after it changes (one write per burst) and once more at
+ * dispose. Owns its timer.
+ */
+export class ProfileStateSaver {
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private disposed = false
+
+  constructor(
+    private readonly file: ProfileStateFile,
+    private readonly snapshot: () => ProfileState,
+    private readonly delayMs = 1_000
+  ) {}
+
+  /** Saves within `delayMs` (several calls, one write). */
+  schedule(): void {
+    if (this.timer || this.disposed) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.saveNow()
+    }, this.delayMs)
+  }
+
+  /** Writes now. */
+  saveNow(): void {
+    this.file.save(this.snapshot())
+  }
+
+  /** True while a save is scheduled (leak checks). */
+  hasLiveTimer(): boolean {
+    return this.timer !== undefined
+  }
+
+  /** Stops the timer and writes the final state. */
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.saveNow()
+  }
+}

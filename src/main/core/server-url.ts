@@ -1,4 +1,6 @@
+import { isLoopbackHost } from '@shared/loopback'
 import { REST_PATH, WS_PATH } from '@shared/protocol'
+import { redact } from '@shared/redact'
 
 /** The endpoints derived from one server base URL. */
 export interface ServerEndpoints {
@@ -15,6 +17,16 @@ export class ServerUrlError extends Error {
   override name = 'ServerUrlError'
 }
 
+/** Thrown for `http`/`ws` to a host that is not this machine: the token would travel in clear. */
+export class InsecureServerUrlError extends ServerUrlError {
+  override name = 'InsecureServerUrlError'
+}
+
+export interface ResolveOptions {
+  /** Accept `http`/`ws` to a host that is not loopback (the user chose to, knowingly). */
+  allowInsecure?: boolean | undefined
+}
+
 const SCHEMES: Record<string, 'http:' | 'https:'> = {
   'http:': 'http:',
   'https:': 'https:',
@@ -22,13 +34,19 @@ const SCHEMES: Record<string, 'http:' | 'https:'> = {
   'wss:': 'https:'
 }
 
-/** Derives the WebSocket and REST endpoints from an http(s) or ws(s) base URL. */
-export function resolveServerEndpoints(base: string): ServerEndpoints {
+/**
+ * Derives the WebSocket and REST endpoints from an http(s) or ws(s) base URL. Clear-text
+ * schemes are refused for any host but this machine unless `allowInsecure` is set.
+ */
+export function resolveServerEndpoints(
+  base: string,
+  options: ResolveOptions = {}
+): ServerEndpoints {
   let url: URL
   try {
     url = new URL(base.trim())
   } catch {
-    throw new ServerUrlError(`not a valid URL: "${base.slice(0, 200)}"`)
+    throw new ServerUrlError(`not a valid URL: "${redact(base.slice(0, 200))}"`)
   }
   const scheme = SCHEMES[url.protocol]
   if (!scheme) {
@@ -39,6 +57,12 @@ export function resolveServerEndpoints(base: string): ServerEndpoints {
   }
   if (url.search || url.hash) {
     throw new ServerUrlError('the server URL must not carry a query or fragment')
+  }
+  if (scheme === 'http:' && !options.allowInsecure && !isLoopbackHost(url.hostname)) {
+    throw new InsecureServerUrlError(
+      `${url.protocol}//${url.host} would send the token in clear text to another machine; ` +
+        'use https (or wss), or allow it explicitly (watch --allow-insecure)'
+    )
   }
   // Accept a URL that already names the API or WS path, so pasting either works.
   let path = url.pathname.replace(/\/+$/, '')

@@ -1,134 +1,189 @@
-import type { Alert, Notification } from '@shared/alerts'
-import type { ConnectionState } from '@shared/connection-state'
-import { ALL_ID, Resource, isFailureStatus } from '@shared/protocol'
-import type { Execution, Rejected, ServerMessage } from '@shared/protocol'
-import { AlertPolicy } from './alert-policy'
+import type { Alert } from '@shared/alerts'
+import type { ConnectionState, Coverage } from '@shared/connection-state'
+import { DisposableStore } from '@shared/disposable'
+import type { Disposer } from '@shared/disposable'
+import { Emitter } from '@shared/emitter'
+import { ALL_ID, Resource } from '@shared/protocol'
+import type { Execution, ServerMessage } from '@shared/protocol'
+import { describeError, redact } from '@shared/redact'
+import { AlertPipeline } from './alert-pipeline'
+import { AnswerCorrelator } from './answer-correlator'
 import { CommandQueue } from './command-queue'
 import { NebulaConnection } from './connection'
-import type { ConnectionOptions } from './connection'
-import { Emitter } from '@shared/emitter'
+import { computeCoverage, followsExecution, isEmptyScope, uncoveredScope } from './coverage'
+import type { FollowMode } from './coverage'
 import { ExecutionStore } from './execution-store'
-import type { StoreLimits, Transition } from './execution-store'
 import { FollowAll } from './follow-all'
-import { NotificationPolicy } from './notification-policy'
-import type { NotificationPolicyOptions } from './notification-policy'
-import { ProfileStateFile, emptyProfileState } from './profile-state'
-import type { ProfileState } from './profile-state'
 import { GapWatermark } from './gap-watermark'
-import { reconcile } from './reconcile'
-import { describeError } from '@shared/redact'
+import { Leniency } from './leniency'
+import type { LeniencyCounts } from './leniency'
+import { Lifecycle } from './lifecycle'
+import { NotificationCenter } from './notification-center'
+import { ProfileStateFile, ProfileStateSaver, emptyProfileState } from './profile-state'
+import type { ProfileState } from './profile-state'
 import { RestClient } from './rest-client'
 import { SubscriptionRegistry } from './subscription-registry'
-import type { SubscriptionInfo } from './subscription-registry'
+import { CoveragePoller } from './poller'
+import { Synchronizer } from './sync'
+import type { MonitorSessionOptions, SessionEvents } from './session-options'
 
-export interface MonitorSessionOptions {
-  /** Server base URL (http, https, ws or wss). */
-  server: string
-  /** Server profile id: keys the keychain entry and the persisted state. */
-  profile: string
-  getToken: () => Promise<string | null> | string | null
-  /** Where per-profile state lives; null keeps nothing between runs. */
-  stateDir: string | null
-  /** `all` follows every execution; otherwise exactly these subscriptions. */
-  follow: 'all' | Array<{ resource: string; id: string }>
-  connection?: Omit<ConnectionOptions, 'server' | 'getToken' | 'log'>
-  notifications?: NotificationPolicyOptions
-  store?: Partial<StoreLimits>
-  /** How long to wait for subscription confirmations before reconciling anyway. */
-  settleTimeoutMs?: number
-  /** Delay before a failed reconciliation is tried again. */
-  resyncDelayMs?: number
-  log?: (line: string) => void
-  now?: () => number
-}
+export type { MonitorSessionOptions, SessionEvents } from './session-options'
 
-export type SessionEvents = {
-  state: (state: ConnectionState) => void
-  message: (message: ServerMessage) => void
-  invalid: (rejected: Rejected) => void
-  transition: (transition: Transition) => void
-  alert: (alert: Alert) => void
-  notification: (notification: Notification) => void
-  subscription: (info: SubscriptionInfo) => void
-}
+/** A coverage change is published at most this often while the state stays the same. */
+const COVERAGE_REPUBLISH_MS = 1_000
 
 /**
  * The monitor: one connection, its subscriptions, the execution store, REST reconciliation
  * after every gap, and the alert and notification policies. Plain Node; the Electron shell and
- * the `watch` CLI both drive this same object.
+ * the `watch` CLI both drive this same object. It owns everything it creates and releases all
+ * of it in `dispose()`.
  */
-export class MonitorSession extends Emitter<SessionEvents> {
+export class MonitorSession {
   readonly connection: NebulaConnection
   readonly store: ExecutionStore
   readonly subscriptions: SubscriptionRegistry
+  readonly notifications: NotificationCenter
+  /** The server's REST API with this session's token (history, single executions). */
   readonly rest: RestClient
-  readonly notifications: NotificationPolicy
-  private readonly alerts = new AlertPolicy()
+  private readonly lifecycle: Lifecycle
+  private readonly events: Emitter<SessionEvents>
+  private readonly owned = new DisposableStore()
+  private readonly correlator = new AnswerCorrelator()
+  private readonly leniency: Leniency
+  private readonly pipeline: AlertPipeline
   private readonly commands: CommandQueue
   private readonly followAll: FollowAll | undefined
-  private readonly stateFile: ProfileStateFile | undefined
+  private readonly sync: Synchronizer
+  private readonly poller: CoveragePoller
+  private readonly saver: ProfileStateSaver | undefined
   private readonly log: (line: string) => void
   private readonly now: () => number
+  private readonly watermark: GapWatermark
   private readonly persisted: ProfileState
   /** Executions open when the app last stopped, until a sync has looked at them again. */
   private unchecked: string[]
-  private readonly releases: Array<() => void> = []
-  /** Incremented on every socket open and close: a sync from an older socket stops. */
-  private generation = 0
-  private readonly watermark: GapWatermark
-  private firstSync = true
-  private catchUpRunning = false
-  private catchUpAgain = false
-  private live = false
-  private saveTimer: NodeJS.Timeout | undefined
-  private tickTimer: NodeJS.Timeout | undefined
-  private resyncTimer: NodeJS.Timeout | undefined
-  private closed = false
+  private coverageTimer: ReturnType<typeof setTimeout> | undefined
+  private disposed = false
 
   constructor(private readonly options: MonitorSessionOptions) {
-    super((error) => options.log?.(`listener failed: ${describeError(error)}`))
     this.log = options.log ?? (() => {})
     this.now = options.now ?? Date.now
+    this.events = new Emitter((error) => this.log(`listener failed: ${describeError(error)}`))
+    this.lifecycle = new Lifecycle({ onInvalid: options.onInvalidTransition, log: this.log })
     this.connection = new NebulaConnection({
       ...options.connection,
       server: options.server,
+      allowInsecure: options.allowInsecure,
       getToken: options.getToken,
+      lifecycle: this.lifecycle,
       log: this.log
     })
-    this.rest = new RestClient(this.connection.endpoints.restBase, options.getToken)
+    this.leniency = new Leniency(this.log)
+    this.rest = new RestClient(this.connection.endpoints.restBase, options.getToken, {
+      onDropped: (fields) => this.leniency.droppedFields(fields),
+      onUnreadable: (record) => this.leniency.unreadableRecord(record)
+    })
     this.store = new ExecutionStore(options.store)
-    this.subscriptions = new SubscriptionRegistry(this.connection)
+    this.subscriptions = new SubscriptionRegistry(this.connection, {
+      ...options.subscriptions,
+      // Silence about `all` is how a server that does not know it may answer: fall back.
+      refuseOnSilence: (resource, id) =>
+        options.follow === 'all' && resource === Resource.WorkflowExecutions && id === ALL_ID,
+      log: this.log
+    })
     this.commands = new CommandQueue(this.connection)
-    this.notifications = new NotificationPolicy(options.notifications)
-    this.stateFile = options.stateDir
+    this.notifications = new NotificationCenter(
+      options.notifications,
+      this.now,
+      this.log,
+      options.profile
+    )
+    this.pipeline = new AlertPipeline(
+      this.store,
+      this.notifications,
+      {
+        transition: (t) => this.events.emit('transition', t),
+        alert: (a) => this.events.emit('alert', a)
+      },
+      this.now
+    )
+    const httpBase = this.connection.endpoints.httpBase
+    const stateFile = options.stateDir
       ? new ProfileStateFile(options.stateDir, options.profile, this.log)
       : undefined
-    this.persisted =
-      this.stateFile?.load(this.connection.endpoints.httpBase) ??
-      emptyProfileState(this.connection.endpoints.httpBase)
-    for (const id of this.persisted.alerted_ids) this.alerts.markAlerted(id)
+    this.persisted = stateFile?.load(httpBase) ?? emptyProfileState(httpBase)
+    this.saver = stateFile && new ProfileStateSaver(stateFile, () => this.snapshot())
+    this.pipeline.markAlerted(this.persisted.alerted_ids)
     this.watermark = new GapWatermark(this.persisted.watermark)
     this.unchecked = this.persisted.open_execution_ids
+    this.followAll =
+      options.follow === 'all'
+        ? new FollowAll(this.subscriptions, this.rest, this.log, (workflows) => {
+            for (const workflow of workflows) this.store.upsertWorkflow(workflow)
+          })
+        : undefined
+    this.sync = this.createSync()
+    this.poller = this.createPoller()
+    this.wire()
+    // Every syncing/open state carries coverage, also for a session that follows nothing.
+    this.lifecycle.setCoverage(this.coverage, false)
+  }
 
-    if (options.follow === 'all') {
-      this.followAll = new FollowAll(this.subscriptions, this.rest, this.log)
-    } else {
-      for (const { resource, id } of options.follow)
-        this.releases.push(this.subscriptions.add(resource, id))
-    }
-    this.subscriptions.on('change', (info) => {
-      this.emit('subscription', info)
-      this.onSubscriptionChange()
+  /** The sync of each socket (sync.ts), fed from this session's parts. */
+  private createSync(): Synchronizer {
+    return new Synchronizer({
+      lifecycle: this.lifecycle,
+      registry: this.subscriptions,
+      rest: this.rest,
+      watermark: this.watermark,
+      followAll: this.followAll,
+      uncovered: () => !isEmptyScope(uncoveredScope(this.subscriptions.list(), this.followMode)),
+      trackedIds: () => this.trackedIds(),
+      ingest: (executions, baseline, missed) => this.ingestReconciled(executions, baseline, missed),
+      unreadable: (ids) => this.leniency.unreadableIds(ids),
+      missed: (alerts) => this.notifications.missed(alerts),
+      reconciled: () => {
+        this.unchecked = []
+        this.saver?.schedule()
+        this.poller.update()
+      },
+      log: this.log,
+      now: this.now,
+      settleTimeoutMs: this.options.settleTimeoutMs ?? 10_000,
+      resyncDelayMs: this.options.resyncDelayMs ?? 5_000
     })
-    this.connection.on('state', (state) => this.onConnectionState(state))
-    this.connection.on('open', () => this.onOpen())
-    this.connection.on('message', (message) => this.onMessage(message))
-    this.connection.on('invalid', (rejected) => this.emit('invalid', rejected))
+  }
+
+  /** REST polling for what no live subscription covers (poller.ts). */
+  private createPoller(): CoveragePoller {
+    return new CoveragePoller({
+      rest: this.rest,
+      watermark: this.watermark,
+      subscriptions: () => this.subscriptions.list(),
+      followMode: () => this.followMode,
+      reconciled: () => this.sync.isReconciled,
+      openExecutions: () => this.store.openExecutions(),
+      ingest: (executions) => this.ingestReconciled(executions, false),
+      unreadable: (ids) => this.leniency.unreadableIds(ids),
+      changed: () => this.coverageChanged(),
+      log: this.log,
+      intervalMs: this.options.pollIntervalMs ?? 15_000
+    })
+  }
+
+  /** Adds a listener; returns its disposer. */
+  on<K extends keyof SessionEvents>(event: K, listener: SessionEvents[K]): Disposer {
+    return this.events.on(event, listener)
   }
 
   /** Starts connecting and following. */
   start(): void {
-    this.followAll?.start()
+    if (this.disposed) return
+    if (this.followAll) this.followAll.start()
+    else {
+      for (const { resource, id } of this.options.follow as Array<{ resource: string; id: string }>)
+        this.owned.add(this.subscriptions.add(resource, id))
+    }
     this.connection.start()
   }
 
@@ -147,9 +202,24 @@ export class MonitorSession extends Emitter<SessionEvents> {
     return this.commands.executeWorkflow(workflowId, input)
   }
 
-  /** True once the current connection has re-subscribed and reconciled. */
+  /** The latest published state. */
+  get state(): ConnectionState {
+    return this.lifecycle.state
+  }
+
+  /** Which subscriptions are live, waiting or refused, and whether REST polling covers the rest. */
+  get coverage(): Coverage {
+    return computeCoverage(this.subscriptions.list(), this.followMode, this.poller.isPolling)
+  }
+
+  /** What had to be read leniently so far: fields dropped, REST records skipped. */
+  get leniencyCounts(): LeniencyCounts {
+    return this.leniency.counts()
+  }
+
+  /** True while `open`: synced, and no subscription waits for an answer. */
   get isLive(): boolean {
-    return this.live
+    return this.lifecycle.name === 'open'
   }
 
   /** The follow-all strategy in use, when following everything. */
@@ -157,219 +227,119 @@ export class MonitorSession extends Emitter<SessionEvents> {
     return this.followAll?.strategy
   }
 
-  /** Closes the connection, saves state and releases every timer and listener. */
-  close(): void {
-    if (this.closed) return
-    this.closed = true
-    this.generation++
-    clearTimeout(this.resyncTimer)
-    clearTimeout(this.tickTimer)
-    clearTimeout(this.saveTimer)
-    this.resyncTimer = this.tickTimer = this.saveTimer = undefined
+  /** Closes the connection, saves state and releases every timer and listener it owns. */
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    this.poller.dispose()
+    this.sync.dispose()
     this.commands.dispose()
-    this.followAll?.dispose()
-    for (const release of this.releases.splice(0)) release()
-    this.connection.close()
+    // Forget subscriptions before the socket closes: nothing is unsubscribed one by one (the
+    // close ends them all server-side).
     this.subscriptions.dispose()
-    this.saveNow()
-    this.connection.removeAll()
-    this.removeAll()
+    this.followAll?.dispose()
+    // Publishes `closed` through the lifecycle, while this session still forwards states.
+    this.connection.dispose()
+    this.owned.dispose()
+    this.saver?.dispose()
+    this.notifications.dispose()
+    this.lifecycle.dispose()
+    this.events.removeAll()
   }
 
-  /** True while timers or sockets are alive (for leak checks in tests). */
+  /** True while any timer or socket the session owns is alive (leak checks in tests). */
   hasLiveResources(): boolean {
     return (
       this.connection.hasLiveResources() ||
-      this.resyncTimer !== undefined ||
-      this.tickTimer !== undefined ||
-      this.saveTimer !== undefined
+      this.subscriptions.hasLiveTimers() ||
+      this.commands.hasLiveTimers() ||
+      this.sync.hasLiveTimers() ||
+      this.poller.hasLiveTimers() ||
+      this.saver?.hasLiveTimer() === true ||
+      this.notifications.hasLiveTimers() ||
+      this.owned.liveTimers > 0
     )
   }
 
-  private onConnectionState(state: ConnectionState): void {
-    if (state.state === 'open') return // published as `syncing`, then `open` once reconciled
-    // The socket is gone: nothing is confirmed, and sent commands cannot be answered. This
-    // holds for `connecting` too: a token change replaces the socket with no state between,
-    // also mid-sync, and that sync must not finish and declare the session open.
-    this.generation++
-    this.live = false
-    clearTimeout(this.resyncTimer)
-    this.resyncTimer = undefined
+  private get followMode(): FollowMode {
+    return this.followAll?.strategy ?? 'chosen'
+  }
+
+  private wire(): void {
+    const { connection, owned } = this
+    owned.add(
+      this.lifecycle.on('state', (state) => {
+        // Coverage only rides on syncing and open: nothing to republish in any other state.
+        if (state.state !== 'syncing' && state.state !== 'open') this.stopCoverageTimer()
+        this.events.emit('state', state)
+        if (state.state === 'auth_failed') this.notifications.authFailed(state.reason)
+        else if (state.state === 'open') this.notifications.authRestored()
+      })
+    )
+    owned.add(
+      this.subscriptions.on('change', (info) => {
+        this.events.emit('subscription', info)
+        this.poller.update()
+        this.coverageChanged()
+      })
+    )
+    owned.add(
+      this.subscriptions.on('removed', () => {
+        this.poller.update()
+        this.coverageChanged()
+      })
+    )
+    owned.add(connection.on('opened', () => this.onOpened()))
+    owned.add(connection.on('dropped', () => this.onDropped()))
+    owned.add(connection.on('sent', (message) => this.correlator.sent(message)))
+    owned.add(connection.on('message', (message) => this.onMessage(message)))
+    owned.add(connection.on('invalid', (rejected) => this.events.emit('invalid', rejected)))
+    owned.add(connection.on('fields_dropped', (fields) => this.leniency.droppedFields(fields)))
+    owned.add(this.notifications.on('notification', (n) => this.events.emit('notification', n)))
+  }
+
+  private onOpened(): void {
+    this.subscriptions.connected()
+    this.sync.opened()
+  }
+
+  private onDropped(): void {
+    this.correlator.reset()
+    this.sync.dropped()
+    this.poller.update()
     this.subscriptions.disconnected()
     this.commands.disconnected()
-    this.emit('state', state)
   }
 
-  private onOpen(): void {
-    const generation = ++this.generation
-    this.live = false
-    this.emit('state', { state: 'syncing' })
-    this.subscriptions.connected()
-    void this.sync(generation)
+  /** Coverage rides on every state at once; a change alone is republished, throttled. */
+  private coverageChanged(): void {
+    if (this.disposed) return
+    this.lifecycle.setCoverage(this.coverage, false)
+    if (this.coverageTimer) return
+    this.coverageTimer = this.owned.setTimeout(() => {
+      this.coverageTimer = undefined
+      this.lifecycle.setCoverage(this.coverage, true)
+    }, COVERAGE_REPUBLISH_MS)
   }
 
-  /** Re-subscribe, wait for confirmations, reconcile over REST, then declare the session live. */
-  private async sync(generation: number): Promise<void> {
-    const current = () => generation === this.generation && !this.closed
-    await this.followAll?.connected()
-    await this.settled(current)
-    if (!current()) return
-    const startup = this.firstSync
-    const baseline = this.watermark.committed === null
-    const gapWatermark = this.watermark.committed
-    try {
-      const trackedIds = [
-        ...new Set([...this.persisted.open_execution_ids, ...this.store.openExecutionIds()])
-      ]
-      const result = await reconcile(this.rest, { watermark: gapWatermark, trackedIds })
-      if (!current()) return
-      if (result.truncated)
-        this.log('reconciliation hit its page limit; older gaps may be incomplete')
-      const missed: Alert[] = []
-      this.ingestReconciled(result.executions, baseline, startup ? missed : undefined)
-      if (missed.length > 0) this.deliver(this.notifications.onMissedFailures(missed, this.now()))
-    } catch (error) {
-      if (!current()) return
-      const reason = `reconciliation failed: ${describeError(error)}`
-      this.log(`${reason}; retrying`)
-      this.emit('state', { state: 'syncing', reason })
-      this.resyncTimer = setTimeout(() => {
-        this.resyncTimer = undefined
-        void this.sync(generation)
-      }, this.options.resyncDelayMs ?? 5_000)
-      return
+  private stopCoverageTimer(): void {
+    this.owned.clear(this.coverageTimer)
+    this.coverageTimer = undefined
+  }
+
+  private onMessage(received: ServerMessage): void {
+    const message = this.sanitize(received)
+    const isNew =
+      message.type === 'execution_update' && !this.store.getExecution(message.execution.id)
+    const answer = this.correlator.match(message, isNew)
+    const kind = answer?.request.kind
+    if (answer && (kind === 'subscribe' || kind === 'unsubscribe')) {
+      this.subscriptions.answer(answer.request, message)
+    } else if (answer && kind === 'execute_workflow') {
+      this.commands.answer(answer.request, message)
+    } else if (message.type === 'error') {
+      this.log(`server error ${message.code}: ${message.message}`)
     }
-    this.firstSync = false
-    this.unchecked = []
-    this.live = true
-    if (this.subscriptions.hasPending()) {
-      // Some subscriptions are not confirmed yet (paced, or a slow server): what happens in
-      // their scope until they are is neither pushed nor in this reconcile. Hold the watermark
-      // and look at the same gap again once they are confirmed (onSubscriptionChange).
-      this.watermark.hold(gapWatermark)
-    } else {
-      this.watermark.commit(this.now())
-    }
-    this.scheduleSave()
-    this.emit('state', { state: 'open' })
-  }
-
-  /** While live: hold the watermark when a subscription is pending, catch up once none is. */
-  private onSubscriptionChange(): void {
-    if (!this.live || this.closed) return // a sync covers its own gap
-    if (this.subscriptions.hasPending()) {
-      // What happens in its scope until it is confirmed is neither pushed nor reconciled.
-      this.watermark.hold()
-      this.catchUpAgain ||= this.catchUpRunning
-      return
-    }
-    if (this.watermark.isHeld) void this.catchUp()
-  }
-
-  /**
-   * Reconciles the gap since the held watermark, after late subscriptions were confirmed. Even on
-   * first contact nothing found here is history: every failure that already existed then was in
-   * the first listing (newer ones only push it further down) and is marked already. A failure
-   * leaves the watermark held, so the next connect looks at the gap again.
-   */
-  private async catchUp(): Promise<void> {
-    if (this.catchUpRunning) {
-      this.catchUpAgain = true
-      return
-    }
-    this.catchUpRunning = true
-    this.catchUpAgain = false
-    const generation = this.generation
-    const current = () => generation === this.generation && !this.closed
-    try {
-      const trackedIds = this.store.openExecutionIds()
-      const result = await reconcile(this.rest, {
-        watermark: this.watermark.catchUpFrom,
-        trackedIds
-      })
-      if (current()) {
-        this.ingestReconciled(result.executions, false)
-        if (!this.catchUpAgain && !this.subscriptions.hasPending())
-          this.watermark.commit(this.now())
-        this.scheduleSave()
-      }
-    } catch (error) {
-      if (current()) this.log(`catch-up reconciliation failed: ${describeError(error)}`)
-    } finally {
-      this.catchUpRunning = false
-    }
-    // Asked for again while this ran (a subscription went pending and was confirmed, or a newer
-    // connection has its own late subscriptions): look once more.
-    if (
-      this.catchUpAgain &&
-      this.live &&
-      !this.closed &&
-      this.watermark.isHeld &&
-      !this.subscriptions.hasPending()
-    ) {
-      void this.catchUp()
-    }
-  }
-
-  /** Feeds reconciled executions into the pipeline; on first contact old failures are history. */
-  private ingestReconciled(executions: Execution[], baseline: boolean, missed?: Alert[]): void {
-    for (const execution of executions) {
-      // REST lists every workflow's executions; a session following chosen subscriptions
-      // only takes what those subscriptions would have pushed.
-      if (!this.followsExecution(execution)) continue
-      if (baseline && isFailureStatus(execution.status)) {
-        // First contact with this server: old failures are history, not news.
-        this.alerts.markAlerted(execution.id)
-      }
-      this.ingest(execution, missed)
-    }
-  }
-
-  /** True when this session's subscriptions cover the execution's updates. */
-  private followsExecution(execution: Execution): boolean {
-    if (this.options.follow === 'all') return true
-    return this.options.follow.some(
-      ({ resource, id }) =>
-        (resource === Resource.Execution && id === execution.id) ||
-        (resource === Resource.WorkflowExecutions &&
-          (id === ALL_ID || id === execution.workflow_id))
-    )
-  }
-
-  /** Resolves when no subscription is pending, or after a quiet period without progress. */
-  private settled(current: () => boolean): Promise<void> {
-    const quietMs = this.options.settleTimeoutMs ?? 10_000
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined
-      let unlisten = (): void => {}
-      const finish = (): void => {
-        clearTimeout(timer)
-        unlisten()
-        resolve()
-      }
-      const check = (): void => {
-        if (!current() || !this.subscriptions.hasPending()) return finish()
-        clearTimeout(timer)
-        timer = setTimeout(() => {
-          if (current())
-            this.log('some subscriptions were not confirmed in time; reconciling anyway')
-          finish()
-        }, quietMs)
-      }
-      unlisten = this.subscriptions.on('change', check)
-      const unlistenState = this.connection.on('state', () => check())
-      const base = unlisten
-      unlisten = () => {
-        base()
-        unlistenState()
-      }
-      check()
-    })
-  }
-
-  private onMessage(message: ServerMessage): void {
-    this.subscriptions.handle(message)
-    this.commands.handle(message)
     switch (message.type) {
       case 'execution_update':
         this.ingest(message.execution)
@@ -383,66 +353,43 @@ export class MonitorSession extends Emitter<SessionEvents> {
       case 'log':
         this.store.addLog(message.log)
         break
-      case 'error':
-        if (!message.request_id) this.log(`server error ${message.code}: ${message.message}`)
-        break
     }
-    this.emit('message', message)
+    this.events.emit('message', message)
   }
 
-  /** One pipeline for pushed and reconciled executions: store, transition, alert, notification. */
-  private ingest(execution: Execution, missed?: Alert[]): void {
-    this.watermark.observe(execution.started_at, this.live)
-    const transition = this.store.upsertExecution(execution)
-    if (!transition) return
-    this.scheduleSave()
-    this.emit('transition', transition)
-    const now = this.now()
-    const workflowName = this.store.workflowName(execution.workflow_id, transition.execution)
-    const alert = this.alerts.observe({ ...transition, workflowName }, now)
-    if (alert) {
-      this.emit('alert', alert)
-      if (missed) missed.push(alert)
-      else this.deliver(this.notifications.onAlert(alert, now))
-    } else if (transition.to === 'completed') {
-      this.deliver(this.notifications.onCompleted({ ...transition, workflowName }, now))
+  /** A server may quote what it was sent: its error text never carries the token onwards. */
+  private sanitize(message: ServerMessage): ServerMessage {
+    if (message.type !== 'error') return message
+    const text = this.connection.redactSecrets(message.message)
+    return text === message.message ? message : { ...message, message: redact(text) }
+  }
+
+  /** One pipeline for pushed and reconciled executions; the watermark follows while live. */
+  private ingest(execution: Execution, baseline = false, missed?: Alert[]): void {
+    this.watermark.observe(execution.started_at, this.isLive)
+    if (this.pipeline.ingest(execution, { baseline, missed })) this.saver?.schedule()
+  }
+
+  /** Reconciled executions, within what this session follows. */
+  private ingestReconciled(executions: Execution[], baseline: boolean, missed?: Alert[]): void {
+    for (const execution of executions) {
+      this.leniency.read(execution.id)
+      if (followsExecution(this.options.follow, execution)) this.ingest(execution, baseline, missed)
     }
   }
 
-  private deliver(notifications: Notification[]): void {
-    for (const notification of notifications) this.emit('notification', notification)
-    this.scheduleTick()
+  /** Executions worth a fresh look: open (also when the last run stopped), or unread last time. */
+  private trackedIds(): string[] {
+    const ids = [...this.unchecked, ...this.store.openExecutionIds(), ...this.leniency.retryIds]
+    return [...new Set(ids)]
   }
 
-  private scheduleTick(): void {
-    clearTimeout(this.tickTimer)
-    this.tickTimer = undefined
-    const at = this.notifications.nextTickAt()
-    if (at === undefined || this.closed) return
-    this.tickTimer = setTimeout(
-      () => {
-        this.tickTimer = undefined
-        this.deliver(this.notifications.tick(this.now()))
-      },
-      Math.max(0, at - this.now())
-    )
-  }
-
-  private scheduleSave(): void {
-    if (!this.stateFile || this.saveTimer || this.closed) return
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined
-      this.saveNow()
-    }, 1_000)
-  }
-
-  private saveNow(): void {
-    if (!this.stateFile) return
-    this.stateFile.save({
+  private snapshot(): ProfileState {
+    return {
       ...this.persisted,
       watermark: this.watermark.committed,
       open_execution_ids: [...new Set([...this.unchecked, ...this.store.openExecutionIds()])],
-      alerted_ids: this.alerts.recentIds()
-    })
+      alerted_ids: this.pipeline.recentAlertIds()
+    }
   }
 }

@@ -1,6 +1,12 @@
 import { ErrorCode } from '@shared/protocol'
 import type { ServerMessage } from '@shared/protocol'
+import { DisposableStore } from '@shared/disposable'
+import type { Disposer } from '@shared/disposable'
 import { Emitter } from '@shared/emitter'
+import { subscriptionKey } from './answer-correlator'
+import type { Outstanding } from './answer-correlator'
+import { equalJitterDelay } from './backoff'
+import type { BackoffPolicy } from './backoff'
 import { Priority } from './outbox'
 import type { NebulaConnection } from './connection'
 
@@ -15,8 +21,25 @@ export interface SubscriptionInfo {
   error?: { code: string; message: string }
 }
 
+/** The code recorded on a subscription the server left unanswered past the bound. */
+export const NO_ANSWER = 'NO_ANSWER'
+
+export interface SubscriptionRegistryOptions {
+  /** How long a sent subscribe may go unanswered (default 5 s). */
+  confirmTimeoutMs?: number
+  /** Subscriptions whose silence counts as a refusal; the others are asked again. */
+  refuseOnSilence?: (resource: string, id: string) => boolean
+  /** Delay between repeated asks for one subscription (default 2 s doubling to 60 s). */
+  retry?: Pick<BackoffPolicy, 'baseMs' | 'capMs'>
+  random?: () => number
+  log?: (line: string) => void
+}
+
 type RegistryEvents = {
+  /** A subscription was added or its status (or error) changed. */
   change: (info: SubscriptionInfo) => void
+  /** The last hold on a subscription was released; it is no longer tracked. */
+  removed: (info: SubscriptionInfo) => void
 }
 
 // Errors that say the subscription can never succeed: surfaced, and not retried on reconnect.
@@ -28,35 +51,55 @@ const PERMANENT = new Set<string>([
   ErrorCode.Unauthorized,
   ErrorCode.InvalidMessage
 ])
-const RETRY_AFTER_MS = 5_000
 
-const keyOf = (resource: string, id: string): string => `${resource}:${id}`
+interface Entry extends SubscriptionInfo {
+  /** Asks in a row without a confirmation (drives the retry delay). */
+  asks: number
+  /** The confirm-timeout or retry timer running for this entry. */
+  timer?: ReturnType<typeof setTimeout>
+}
 
 /**
  * Subscriptions as state, not commands: reference-counted, re-established on every connect,
- * confirmed by `subscribed`, with `error` answers attached to the subscription they are about.
+ * confirmed by `subscribed`. Answers arrive already tied to their request (answer-correlator.ts).
+ * A subscribe left unanswered past the bound is refused or asked again, with backoff.
  */
-export class SubscriptionRegistry extends Emitter<RegistryEvents> {
-  private readonly entries = new Map<string, SubscriptionInfo>()
-  private readonly byRequest = new Map<string, string>()
-  private readonly retryTimers = new Set<NodeJS.Timeout>()
+export class SubscriptionRegistry {
+  private readonly events: Emitter<RegistryEvents>
+  private readonly entries = new Map<string, Entry>()
+  private readonly timers = new DisposableStore()
+  private readonly confirmTimeoutMs: number
+  private readonly retry: Pick<BackoffPolicy, 'baseMs' | 'capMs'>
+  private readonly random: () => number
+  private readonly log: (line: string) => void
   private seq = 0
   private open = false
 
-  constructor(private readonly connection: NebulaConnection) {
-    super()
+  constructor(
+    private readonly connection: NebulaConnection,
+    private readonly options: SubscriptionRegistryOptions = {}
+  ) {
+    this.confirmTimeoutMs = options.confirmTimeoutMs ?? 5_000
+    this.retry = options.retry ?? { baseMs: 2_000, capMs: 60_000 }
+    this.random = options.random ?? Math.random
+    this.log = options.log ?? (() => {})
+    this.events = new Emitter((error) => this.log(`subscription listener failed: ${String(error)}`))
+  }
+
+  /** Adds a listener; returns its disposer. */
+  on<K extends keyof RegistryEvents>(event: K, listener: RegistryEvents[K]): Disposer {
+    return this.events.on(event, listener)
   }
 
   /** Holds a subscription; returns the function that releases this hold. */
-  add(resource: string, id: string): () => void {
-    const key = keyOf(resource, id)
+  add(resource: string, id: string): Disposer {
+    const key = subscriptionKey(resource, id)
     let entry = this.entries.get(key)
     if (!entry) {
-      entry = { resource, id, refs: 1, status: 'pending' }
+      entry = { resource, id, refs: 1, status: 'pending', asks: 0 }
       this.entries.set(key, entry)
-      // Announced, so observers know something is unconfirmed from now on (the session holds
-      // its watermark until it has looked back over this subscription's gap).
-      this.emit('change', { ...entry })
+      // Announced, so observers know something is unconfirmed from now on.
+      this.emitChange(entry)
       if (this.open) this.request('subscribe', entry)
     } else {
       entry.refs++
@@ -71,13 +114,13 @@ export class SubscriptionRegistry extends Emitter<RegistryEvents> {
 
   /** The tracked subscription for a resource and id. */
   get(resource: string, id: string): SubscriptionInfo | undefined {
-    const entry = this.entries.get(keyOf(resource, id))
-    return entry ? { ...entry } : undefined
+    const entry = this.entries.get(subscriptionKey(resource, id))
+    return entry ? snapshot(entry) : undefined
   }
 
   /** Every tracked subscription. */
   list(): SubscriptionInfo[] {
-    return [...this.entries.values()].map((e) => ({ ...e }))
+    return [...this.entries.values()].map(snapshot)
   }
 
   /** True while any subscription still waits for its confirmation. */
@@ -86,71 +129,70 @@ export class SubscriptionRegistry extends Emitter<RegistryEvents> {
     return false
   }
 
-  /** A socket opened: every live subscription is pending again and is re-sent. */
+  /** A socket opened: every subscription not refused is pending again and is re-sent. */
   connected(): void {
     this.open = true
-    this.byRequest.clear()
     for (const entry of this.entries.values()) {
       if (entry.status === 'failed') continue
+      entry.asks = 0
       this.setStatus(entry, 'pending')
       this.request('subscribe', entry)
     }
   }
 
-  /** The socket closed: nothing is confirmed any more. */
+  /** The socket closed: nothing is confirmed any more, and nothing is waited for. */
   disconnected(): void {
     this.open = false
-    this.byRequest.clear()
-    for (const timer of this.retryTimers) clearTimeout(timer)
-    this.retryTimers.clear()
     for (const entry of this.entries.values()) {
+      this.clearTimer(entry)
       if (entry.status === 'active') this.setStatus(entry, 'pending')
     }
   }
 
-  /** Applies `subscribed`, `unsubscribed` and `error` answers; returns true when it used the message. */
-  handle(message: ServerMessage): boolean {
+  /** Applies an answer the correlator tied to one of this registry's requests. */
+  answer(request: Outstanding, message: ServerMessage): void {
+    if (request.kind !== 'subscribe' || !request.key) {
+      if (message.type === 'error')
+        this.log(`unsubscribe ${request.key ?? ''} answered ${message.code}: ${message.message}`)
+      return
+    }
+    const entry = this.entries.get(request.key)
+    if (!entry || entry.status === 'failed') return
     if (message.type === 'subscribed') {
-      const key = this.resolveKey(message.request_id, message.resource, message.id)
-      const entry = key ? this.entries.get(key) : undefined
-      if (entry) {
-        delete entry.error
-        this.setStatus(entry, 'active')
-      }
-      return true
+      this.clearTimer(entry)
+      entry.asks = 0
+      delete entry.error
+      this.setStatus(entry, 'active')
+      return
     }
-    if (message.type === 'unsubscribed') {
-      if (message.request_id) this.byRequest.delete(message.request_id)
-      return true
+    if (message.type !== 'error') return
+    this.clearTimer(entry)
+    entry.error = { code: message.code, message: message.message }
+    if (PERMANENT.has(message.code)) {
+      this.setStatus(entry, 'failed')
+      return
     }
-    if (message.type === 'error') {
-      const key = this.resolveKey(message.request_id, message.resource, message.id)
-      const entry = key ? this.entries.get(key) : undefined
-      if (!key || !entry) return false
-      entry.error = { code: message.code, message: message.message }
-      if (PERMANENT.has(message.code)) {
-        this.setStatus(entry, 'failed')
-      } else {
-        // Transient (rate limit, internal error): ask again a little later.
-        this.emit('change', { ...entry })
-        const timer = setTimeout(() => {
-          this.retryTimers.delete(timer)
-          if (this.open && this.entries.get(key) === entry && entry.status === 'pending') {
-            this.request('subscribe', entry)
-          }
-        }, RETRY_AFTER_MS)
-        this.retryTimers.add(timer)
-      }
-      return true
-    }
-    return false
+    // Transient (rate limit, internal error): ask again a little later.
+    this.setStatus(entry, 'pending', true)
+    this.askAgainLater(entry)
   }
 
-  /** Stops retry timers and forgets every subscription. */
+  /** Stops every timer and forgets every subscription and listener. */
   dispose(): void {
-    this.disconnected()
+    this.open = false
+    this.timers.dispose()
     this.entries.clear()
-    this.removeAll()
+    this.events.removeAll()
+  }
+
+  /** Listeners attached (leak checks: repeated syncs must not accumulate them). */
+  listenerCount(): number {
+    return this.events.listenerCount()
+  }
+
+  /** True while a confirm or retry timer runs (leak checks). */
+  hasLiveTimers(): boolean {
+    return this.timers.hasLive()
   }
 
   private release(key: string): void {
@@ -158,31 +200,78 @@ export class SubscriptionRegistry extends Emitter<RegistryEvents> {
     if (!entry) return
     entry.refs--
     if (entry.refs > 0) return
+    this.clearTimer(entry)
     this.entries.delete(key)
     if (this.open && entry.status !== 'failed') this.request('unsubscribe', entry)
+    this.events.emit('removed', snapshot(entry))
   }
 
-  private request(type: 'subscribe' | 'unsubscribe', entry: SubscriptionInfo): void {
+  private request(type: 'subscribe' | 'unsubscribe', entry: Entry): void {
     const requestId = `${type === 'subscribe' ? 'sub' : 'unsub'}-${++this.seq}`
-    this.byRequest.set(requestId, keyOf(entry.resource, entry.id))
+    const onSent =
+      type === 'subscribe'
+        ? () => {
+            entry.asks++
+            this.clearTimer(entry)
+            entry.timer = this.timers.setTimeout(() => this.onSilence(entry), this.confirmTimeoutMs)
+          }
+        : undefined
     this.connection.send(
       { type, resource: entry.resource, id: entry.id, request_id: requestId },
-      Priority.Subscription
+      Priority.Subscription,
+      onSent
     )
   }
 
-  private resolveKey(requestId?: string, resource?: string, id?: string): string | undefined {
-    if (requestId && this.byRequest.has(requestId)) {
-      const key = this.byRequest.get(requestId)!
-      this.byRequest.delete(requestId)
-      return key
+  /** A sent subscribe got no answer within the bound. */
+  private onSilence(entry: Entry): void {
+    entry.timer = undefined
+    if (!this.open || this.entries.get(subscriptionKey(entry.resource, entry.id)) !== entry) return
+    if (entry.status !== 'pending') return
+    const seconds = this.confirmTimeoutMs / 1000
+    entry.error = { code: NO_ANSWER, message: `no answer within ${seconds} s` }
+    if (this.options.refuseOnSilence?.(entry.resource, entry.id)) {
+      this.setStatus(entry, 'failed')
+      return
     }
-    return resource && id ? keyOf(resource, id) : undefined
+    this.log(`no answer to subscribe ${entry.resource}:${entry.id}; asking again`)
+    this.setStatus(entry, 'pending', true)
+    this.askAgainLater(entry)
   }
 
-  private setStatus(entry: SubscriptionInfo, status: SubscriptionStatus): void {
-    if (entry.status === status) return
-    entry.status = status
-    this.emit('change', { ...entry })
+  private askAgainLater(entry: Entry): void {
+    const delay = equalJitterDelay(Math.max(entry.asks, 1), this.retry, this.random)
+    entry.timer = this.timers.setTimeout(() => {
+      entry.timer = undefined
+      if (this.open && this.entries.get(subscriptionKey(entry.resource, entry.id)) === entry) {
+        if (entry.status === 'pending') this.request('subscribe', entry)
+      }
+    }, delay)
   }
+
+  private clearTimer(entry: Entry): void {
+    this.timers.clear(entry.timer)
+    entry.timer = undefined
+  }
+
+  private setStatus(entry: Entry, status: SubscriptionStatus, always = false): void {
+    if (entry.status === status && !always) return
+    entry.status = status
+    this.emitChange(entry)
+  }
+
+  private emitChange(entry: Entry): void {
+    this.events.emit('change', snapshot(entry))
+  }
+}
+
+function snapshot(entry: Entry): SubscriptionInfo {
+  const info: SubscriptionInfo = {
+    resource: entry.resource,
+    id: entry.id,
+    refs: entry.refs,
+    status: entry.status
+  }
+  if (entry.error) info.error = { ...entry.error }
+  return info
 }

@@ -1,10 +1,16 @@
-import { createRequire } from 'node:module'
 import { inspectJwt } from './jwt-inspect'
+import {
+  KeychainUnavailableError,
+  keychainModuleUnavailable,
+  keychainUnavailable
+} from './keychain-errors'
+import { loadKeytarBackend, type KeychainBackend } from './keytar-loader'
 
 // The token lives in the OS keychain (keytar: Secret Service on Linux, Keychain on macOS,
 // Credential Manager on Windows) and in this process's memory, nowhere else. Where no keychain
 // answers, the vault keeps tokens in memory for this run only and says so once; it never falls
-// back to a file. No error or warning built here ever contains a token.
+// back to a file. No error or warning built here ever contains a token. Loading keytar lives
+// in keytar-loader.ts, turning its failures into words in keychain-errors.ts.
 
 /** The keychain service name every token is stored under. */
 export const KEYCHAIN_SERVICE = 'nebula-desktop'
@@ -19,13 +25,6 @@ export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 120_000
 /** Longest token accepted (keychains have limits; real tokens are far shorter). */
 export const MAX_TOKEN_LENGTH = 16 * 1024
 
-/** The three keychain calls the vault needs; keytar's module satisfies it. */
-export interface KeychainBackend {
-  getPassword(service: string, account: string): Promise<string | null>
-  setPassword(service: string, account: string, password: string): Promise<void>
-  deletePassword(service: string, account: string): Promise<boolean>
-}
-
 /** A profile id that does not match PROFILE_ID_PATTERN (the message does not echo it). */
 export class InvalidProfileError extends Error {
   override readonly name = 'InvalidProfileError'
@@ -37,21 +36,6 @@ export class InvalidProfileError extends Error {
 /** A token the vault refuses to store (the message never contains the token). */
 export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError'
-}
-
-/** No OS keychain answered; `fix` says what the user can do about it. */
-export class KeychainUnavailableError extends Error {
-  override readonly name = 'KeychainUnavailableError'
-  constructor(
-    /** Short cause, e.g. "no D-Bus session bus". */
-    readonly reason: string,
-    /** What to install or do, in one sentence. */
-    readonly fix: string,
-    /** The keychain library's own message, redacted and shortened. */
-    readonly detail?: string
-  ) {
-    super(`OS keychain unavailable: ${reason}${detail ? ` (${detail})` : ''}. Fix: ${fix}.`)
-  }
 }
 
 /** What `status` reports about a stored token; never the token itself. */
@@ -116,47 +100,6 @@ export function assertStorableToken(token: unknown): asserts token is string {
       'the token must be one line of visible ASCII without spaces (drop any "Bearer " prefix)'
     )
   }
-}
-
-/** Loads keytar's native module; throws KeychainUnavailableError when it cannot be loaded. */
-export function loadKeytarBackend(platform: NodeJS.Platform = process.platform): KeychainBackend {
-  try {
-    // Required lazily: a missing or mis-built native module must become a clear error at first
-    // use, not a crash when this file is imported.
-    const requireHere = createRequire(import.meta.url)
-    const keytar = requireHere('keytar') as KeychainBackend
-    return {
-      getPassword: (service, account) => keytar.getPassword(service, account),
-      setPassword: (service, account, password) => keytar.setPassword(service, account, password),
-      deletePassword: (service, account) => keytar.deletePassword(service, account)
-    }
-  } catch (error) {
-    throw keychainModuleUnavailable(error, platform)
-  }
-}
-
-/** The error for a keychain module that cannot be loaded (missing or built for another runtime). */
-export function keychainModuleUnavailable(
-  error: unknown,
-  platform: NodeJS.Platform = process.platform
-): KeychainUnavailableError {
-  if (error instanceof KeychainUnavailableError) return error
-  return new KeychainUnavailableError(
-    'the keytar native module could not be loaded',
-    `reinstall or rebuild it (npm rebuild keytar)${platform === 'linux' ? ', with libsecret-1-0 installed' : ''}`,
-    shorten(messageOf(error))
-  )
-}
-
-/** Explains a keychain library failure as a KeychainUnavailableError that names the fix. */
-export function keychainUnavailable(
-  error: unknown,
-  platform: NodeJS.Platform = process.platform,
-  secret?: string
-): KeychainUnavailableError {
-  if (error instanceof KeychainUnavailableError) return error
-  const detail = shorten(redact(messageOf(error), secret))
-  return new KeychainUnavailableError(reasonFor(detail), fixFor(platform), detail)
 }
 
 /** Tokens per profile in the OS keychain, with an in-memory fallback for this run only. */
@@ -307,48 +250,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer.unref()
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** Maps the keychain library's message to a short cause a user understands. */
-function reasonFor(detail: string): string {
-  if (/^no answer within/.test(detail)) return 'the keychain did not answer'
-  if (
-    /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Could not connect|connection refused/i.test(detail)
-  ) {
-    return 'no D-Bus session bus is reachable'
-  }
-  if (/org\.freedesktop\.secrets|ServiceUnknown|not provided by any \.service/i.test(detail)) {
-    return 'no Secret Service (gnome-keyring or KWallet) is running'
-  }
-  if (/lock|prompt|dismiss|Object does not exist|No such object|collection/i.test(detail)) {
-    return 'the keyring is locked or has no default collection'
-  }
-  return 'the keychain refused the request'
-}
-
-/** The fix to name, per platform. */
-function fixFor(platform: NodeJS.Platform): string {
-  switch (platform) {
-    case 'darwin':
-      return 'unlock the login keychain (Keychain Access) and allow Nebula Desktop to use it'
-    case 'win32':
-      return 'make sure Windows Credential Manager is available for this user'
-    default:
-      return 'install or unlock gnome-keyring or KWallet (Debian: apt-get install gnome-keyring dbus), and run inside a D-Bus session'
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-/** Removes the secret from a message, should a library ever echo it. */
-function redact(message: string, secret: string | undefined): string {
-  return secret ? message.split(secret).join('[redacted]') : message
-}
-
-/** One line, at most 200 characters. */
-function shorten(message: string): string {
-  const line = message.replace(/\s+/g, ' ').trim()
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line
 }

@@ -16,14 +16,12 @@ import { ELECTRON_CSP_HEADER } from '@shared/content-security-policy'
 import { DisposableStore } from '@shared/disposable'
 import type { SettingsView } from '@shared/bridge/views'
 import { describeError } from '@shared/redact'
-import { ServerUrlSchema } from '@shared/settings'
 import { AppService } from '@main/app/app-service'
 import type { TrayInputs } from '@main/app/app-views'
-import { presentNotification, signInNotices } from '@main/app/notification-presenter'
+import { presentNotification } from '@main/app/notification-presenter'
 import type { NotificationClick } from '@main/app/notification-presenter'
 import { localGatewayFactory } from '@main/app/local-profile'
 import { overridesFromEnv } from '@main/app/run-overrides'
-import type { RunOverrides } from '@main/app/run-overrides'
 import { trayModel } from '@main/app/tray-model'
 import type { TrayAction } from '@main/app/tray-model'
 import { TokenVault } from '@main/core/token-vault'
@@ -62,7 +60,6 @@ export class DesktopShell {
   private service: AppService | null = null
   private tray: TrayIcon | null = null
   private notifications: NotificationCenter | null = null
-  private lastTray: TrayInputs | undefined
   private settings: Pick<SettingsView, 'close_to_tray' | 'launch_at_login'> | undefined
   private quitting = false
   private stopped: Promise<void> | null = null
@@ -149,6 +146,12 @@ export class DesktopShell {
 
   private startService(): Promise<AppService> {
     const { log } = this.options
+    // A bad NEBULA_SERVER_URL is ignored: said in the log and shown in the dashboard.
+    const warnings: string[] = []
+    const overrides = overridesFromEnv(process.env, (warning) => {
+      log(warning)
+      warnings.push(warning)
+    })
     return AppService.start({
       settingsDir: app.getPath('userData'),
       vault: new TokenVault({ onWarning: (error) => log(error.message) }),
@@ -158,7 +161,8 @@ export class DesktopShell {
         platform: process.platform,
         transport: 'electron'
       },
-      overrides: checkedOverrides(process.env, log),
+      overrides,
+      warnings,
       ...localGatewayOptions(process.env, log),
       log
     })
@@ -227,12 +231,6 @@ export class DesktopShell {
         ...(process.platform === 'win32' ? { maxTooltipLength: 127 } : {})
       })
     )
-    if (inputs) {
-      for (const notice of signInNotices(this.lastTray, inputs, Date.now())) {
-        this.notifications?.show(notice)
-      }
-      this.lastTray = inputs
-    }
   }
 
   private onTrayAction(action: TrayAction): void {
@@ -319,15 +317,6 @@ export class DesktopShell {
  * (the saved profiles, or local dev mode, run instead) and the log says why. A profile the
  * contract refuses would make every snapshot invalid.
  */
-function checkedOverrides(env: NodeJS.ProcessEnv, log: (line: string) => void): RunOverrides {
-  const overrides = overridesFromEnv(env)
-  if (!overrides.server) return overrides
-  const url = ServerUrlSchema.safeParse(overrides.server.url)
-  if (url.success) return overrides
-  log(`NEBULA_SERVER_URL ignored: ${url.error.issues[0]?.message ?? 'not a server address'}`)
-  return {}
-}
-
 /**
  * Demo knobs for local dev mode's gateway: NEBULA_LOCAL_FAILURE_RATE (0..1, how often demo
  * executions fail; default the gateway's 0.2; 1 shows failure alerts at once) and

@@ -1,11 +1,6 @@
 import type { z } from 'zod'
-import {
-  BatchFrameSchema,
-  CLIENT_MESSAGE_TYPES,
-  ClientMessageSchema,
-  SERVER_MESSAGE_TYPES,
-  ServerMessageSchema
-} from './messages'
+import { startCollecting } from './lenient'
+import { CLIENT_MESSAGE_TYPES, ClientMessageSchema, SERVER_MESSAGE_SCHEMAS } from './messages'
 import type { ClientMessage, ServerMessage } from './messages'
 
 /** Why a frame (or one entry of a batch) was rejected. */
@@ -22,6 +17,8 @@ export interface Rejected {
 export interface DecodedFrame<M> {
   messages: M[]
   rejected: Rejected[]
+  /** Paths of fields read leniently and dropped (the messages themselves were kept). */
+  dropped: string[]
 }
 
 /** Largest frame text the decoders look at; the transports enforce their own byte limits too. */
@@ -36,8 +33,7 @@ function describe(error: z.ZodError): string {
 
 function classify<M>(
   value: unknown,
-  schema: z.ZodType<M>,
-  knownTypes: readonly string[]
+  schemaFor: (type: string) => z.ZodType<M> | undefined
 ): { ok: true; message: M } | { ok: false; rejected: Rejected } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return {
@@ -49,7 +45,8 @@ function classify<M>(
   if (typeof type !== 'string') {
     return { ok: false, rejected: { reason: 'invalid', detail: 'message has no string "type"' } }
   }
-  if (!knownTypes.includes(type)) {
+  const schema = schemaFor(type)
+  if (!schema) {
     return {
       ok: false,
       rejected: {
@@ -83,24 +80,48 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; re
   }
 }
 
-/** Parses and validates one server frame; a `batch` is unwrapped. Never throws. */
+const serverSchema = (type: string): z.ZodType<ServerMessage> | undefined =>
+  SERVER_MESSAGE_SCHEMAS.get(type)
+
+/**
+ * Parses and validates one server frame; a `batch` (`{type:"batch", messages:[…]}`, which does
+ * not nest) is unwrapped and each entry validated on its own. Never throws.
+ */
 export function decodeServerFrame(text: string): DecodedFrame<ServerMessage> {
   const json = parseJson(text)
-  if (!json.ok) return { messages: [], rejected: [json.rejected] }
-  const batch = BatchFrameSchema.safeParse(json.value)
-  const entries = batch.success ? batch.data.messages : [json.value]
-  const out: DecodedFrame<ServerMessage> = { messages: [], rejected: [] }
-  for (const entry of entries) {
-    const result = classify(
-      entry,
-      ServerMessageSchema as z.ZodType<ServerMessage>,
-      SERVER_MESSAGE_TYPES
-    )
-    if (result.ok) out.messages.push(result.message)
-    else out.rejected.push(result.rejected)
+  if (!json.ok) return { messages: [], rejected: [json.rejected], dropped: [] }
+  const value = json.value as { type?: unknown; messages?: unknown } | null
+  const entries =
+    typeof value === 'object' && value !== null && value.type === 'batch'
+      ? Array.isArray(value.messages)
+        ? value.messages
+        : undefined
+      : [value]
+  if (!entries) {
+    return {
+      messages: [],
+      rejected: [{ reason: 'invalid', type: 'batch', detail: 'batch: messages is not a list' }],
+      dropped: []
+    }
+  }
+  const out: DecodedFrame<ServerMessage> = { messages: [], rejected: [], dropped: [] }
+  const outer = startCollecting(out.dropped)
+  try {
+    for (const entry of entries) {
+      const result = classify(entry, serverSchema)
+      if (result.ok) out.messages.push(result.message)
+      else out.rejected.push(result.rejected)
+    }
+  } finally {
+    startCollecting(outer)
   }
   return out
 }
+
+const clientSchema = (type: string): z.ZodType<ClientMessage> | undefined =>
+  CLIENT_MESSAGE_TYPES.includes(type)
+    ? (ClientMessageSchema as z.ZodType<ClientMessage>)
+    : undefined
 
 /** Parses and validates one client frame (the gateway's inbound side). Never throws. */
 export function decodeClientFrame(
@@ -108,11 +129,7 @@ export function decodeClientFrame(
 ): { ok: true; message: ClientMessage } | { ok: false; rejected: Rejected; requestId?: string } {
   const json = parseJson(text)
   if (!json.ok) return json
-  const result = classify(
-    json.value,
-    ClientMessageSchema as z.ZodType<ClientMessage>,
-    CLIENT_MESSAGE_TYPES
-  )
+  const result = classify(json.value, clientSchema)
   if (result.ok) return result
   const requestId = (json.value as { request_id?: unknown } | null)?.request_id
   return typeof requestId === 'string' ? { ...result, requestId } : result

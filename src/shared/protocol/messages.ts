@@ -1,13 +1,25 @@
 import { z } from 'zod'
 import { ExecutionSchema, LogEntrySchema, WorkflowEventSchema } from './entities'
+import { lenient, lenientDefault } from './lenient'
 
 // Client and server messages, one zod schema each. Every message may carry an optional
 // `request_id`; the server echoes a client's `request_id` on the answer and on `error`.
+// Client messages are validated strictly (the gateway's inbound side); server messages
+// leniently beyond what the monitor depends on (see entities.ts).
 
-const RequestId = z.string().min(1).max(200).optional()
+const RequestIdSchema = z.string().min(1).max(200)
+const RequestId = RequestIdSchema.optional()
 
 const message = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.looseObject({ type: z.literal(type), request_id: RequestId, ...shape })
+
+/** A server message: its `request_id` (an extension) is read leniently. */
+const serverMessage = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.looseObject({
+    type: z.literal(type),
+    request_id: lenient(RequestIdSchema, `${type}.request_id`),
+    ...shape
+  })
 
 // ---- client → server ----
 export const AuthenticateMessageSchema = message('authenticate', { token: z.string().min(1) })
@@ -39,31 +51,35 @@ export const CLIENT_MESSAGE_TYPES: readonly string[] = ClientMessageSchema.optio
 )
 
 // ---- server → client ----
-export const AuthenticatedMessageSchema = message('authenticated', {
-  user_id: z.string().min(1),
-  roles: z.array(z.string())
+const name = z.string().min(1)
+export const AuthenticatedMessageSchema = serverMessage('authenticated', {
+  user_id: lenient(name, 'authenticated.user_id'),
+  roles: lenient(z.array(z.string()), 'authenticated.roles')
 })
-export const SubscribedMessageSchema = message('subscribed', {
-  resource: z.string().min(1),
-  id: z.string().min(1)
+/** The document's answers carry `resource` and `id`; without them the answer order says. */
+export const SubscribedMessageSchema = serverMessage('subscribed', {
+  resource: lenient(name, 'subscribed.resource'),
+  id: lenient(name, 'subscribed.id')
 })
-export const UnsubscribedMessageSchema = message('unsubscribed', {
-  resource: z.string().min(1),
-  id: z.string().min(1)
+export const UnsubscribedMessageSchema = serverMessage('unsubscribed', {
+  resource: lenient(name, 'unsubscribed.resource'),
+  id: lenient(name, 'unsubscribed.id')
 })
-export const ExecutionUpdateMessageSchema = message('execution_update', {
+export const ExecutionUpdateMessageSchema = serverMessage('execution_update', {
   execution: ExecutionSchema
 })
-export const WorkflowEventMessageSchema = message('workflow_event', { event: WorkflowEventSchema })
-export const LogMessageSchema = message('log', { log: LogEntrySchema })
-export const ErrorMessageSchema = message('error', {
-  code: z.string().min(1),
-  message: z.string(),
-  /** Extension: the subscription an error is about, so clients can attach it. */
-  resource: z.string().optional(),
-  id: z.string().optional()
+export const WorkflowEventMessageSchema = serverMessage('workflow_event', {
+  event: WorkflowEventSchema
 })
-export const PongMessageSchema = message('pong', {})
+export const LogMessageSchema = serverMessage('log', { log: LogEntrySchema })
+export const ErrorMessageSchema = serverMessage('error', {
+  code: z.string().min(1),
+  message: lenientDefault(z.string(), '', 'error.message'),
+  /** Extension: the subscription an error is about, so clients can attach it. */
+  resource: lenient(name, 'error.resource'),
+  id: lenient(name, 'error.id')
+})
+export const PongMessageSchema = serverMessage('pong', {})
 
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   AuthenticatedMessageSchema,
@@ -81,20 +97,13 @@ export const SERVER_MESSAGE_TYPES: readonly string[] = ServerMessageSchema.optio
   (o) => o.shape.type.value
 )
 
-/**
- * `{type:"batch", messages:[...]}` from the document's batching section. Inner messages are
- * validated one by one by the frame decoder, so one bad entry does not lose the rest.
- * Batches do not nest.
- */
-export const BatchFrameSchema = z.looseObject({
-  type: z.literal('batch'),
-  messages: z.array(z.unknown())
-})
-export type BatchFrame = { type: 'batch'; messages: ServerMessage[] }
+/** Each server message type's own schema, so a frame is checked against one, not the union. */
+export const SERVER_MESSAGE_SCHEMAS: ReadonlyMap<string, z.ZodType<ServerMessage>> = new Map(
+  ServerMessageSchema.options.map((o) => [o.shape.type.value, o as z.ZodType<ServerMessage>])
+)
 
-export type ExecutionUpdateMessage = z.infer<typeof ExecutionUpdateMessageSchema>
-export type WorkflowEventMessage = z.infer<typeof WorkflowEventMessageSchema>
-export type LogMessage = z.infer<typeof LogMessageSchema>
-export type ErrorMessage = z.infer<typeof ErrorMessageSchema>
+// `{type:"batch", messages:[…]}` (the document's batching section) is unwrapped by the frame
+// decoder (decode.ts), which validates each entry on its own.
+
 export type SubscribeMessage = z.infer<typeof SubscribeMessageSchema>
 export type ExecuteWorkflowMessage = z.infer<typeof ExecuteWorkflowMessageSchema>

@@ -38,6 +38,19 @@ export type Pagination = z.infer<typeof PaginationSchema>
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.looseObject({ data: z.array(item), pagination: PaginationSchema })
 
+/**
+ * A page as a client reads it: the records unread (each is read on its own, so one odd record
+ * never costs the others) and only `has_more` from the pagination.
+ */
+export const RawPageSchema = z.looseObject({
+  data: z.array(z.unknown()),
+  pagination: z
+    .looseObject({ has_more: z.boolean().catch(false) })
+    .optional()
+    .catch(undefined)
+})
+export type RawPage = z.infer<typeof RawPageSchema>
+
 /** Largest `limit` the list endpoints honour; larger values are clamped to it. */
 export const MAX_PAGE_LIMIT = 100
 /** `limit` when the query has none. */

@@ -11,8 +11,6 @@ export const KNOWN_EXECUTION_STATUSES = [
   'timed_out'
 ] as const
 
-export type KnownExecutionStatus = (typeof KNOWN_EXECUTION_STATUSES)[number]
-
 const TERMINAL = new Set<string>(['completed', 'failed', 'cancelled', 'timed_out'])
 const FAILURE = new Set<string>(['failed', 'timed_out'])
 
@@ -24,9 +22,4 @@ export function isTerminalStatus(status: string): boolean {
 /** True for the statuses that must raise an alert (`failed`, `timed_out`). */
 export function isFailureStatus(status: string): boolean {
   return FAILURE.has(status)
-}
-
-/** True for a status this client knows by name (unknown ones are still accepted). */
-export function isKnownStatus(status: string): status is KnownExecutionStatus {
-  return (KNOWN_EXECUTION_STATUSES as readonly string[]).includes(status)
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { UiUsageError, parseUiArgs } from '@main/ui/ui-args'
+import { UsageError } from '@main/cli/common'
+import { parseUiArgs } from '@main/cli/ui-args'
 import { openerCommand } from '@main/ui/open-browser'
 
 // `nebula-desktop ui` arguments: what each flag means, and usage errors that never echo a value
@@ -11,7 +12,7 @@ function usageError(argv: string[]): string {
   try {
     parseUiArgs(argv)
   } catch (error) {
-    expect(error).toBeInstanceOf(UiUsageError)
+    expect(error).toBeInstanceOf(UsageError)
     return (error as Error).message
   }
   throw new Error(`no usage error for ${argv.join(' ')}`)

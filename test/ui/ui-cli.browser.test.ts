@@ -5,11 +5,17 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { TokenVault } from '@main/core/token-vault'
-import { RestartableGateway } from '../core/support'
+import { RestartableGateway } from '../fixtures/gateway'
 import { killStartedProcesses, spawnProcess } from '../helpers/process'
 import type { SpawnedProcess } from '../helpers/process'
+import { skipAllIf } from '../helpers/skip'
 import { waitUntil } from '../helpers/wait'
-import { filesContaining, inKeyringSession, uniqueProfile } from '../keychain/support'
+import {
+  filesContaining,
+  keyringUnavailableReason,
+  uniqueProfile,
+  usePrivateKeyring
+} from '../keychain/support'
 import {
   chromiumSkipReason,
   launchChromium,
@@ -29,19 +35,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const BIN = join(ROOT, 'bin', 'nebula-desktop.js')
 const LINK = /^dashboard on (http:\/\/127\.0\.0\.1:(\d+)\/)#key=([A-Za-z0-9_-]{43})\n$/
 
-/**
- * Inside scripts/with-keyring.sh the child uses the private test keyring; anywhere else it is
- * kept away from the developer's own keychain (no session bus: tokens stay in its memory).
- */
-const KEYCHAIN_ENV: Record<string, string | undefined> = inKeyringSession
-  ? {}
-  : { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/nebula-test-bus' }
-
 const builtReason = existsSync(join(ROOT, 'out', 'main', 'cli.js'))
   ? null
   : 'out/main/cli.js is missing: run `npm run build` (npm test does)'
-const skipReason = chromiumSkipReason ?? builtReason
-if (skipReason) console.warn(`ui end-to-end specs skipped: ${skipReason}`)
+const skipReason = chromiumSkipReason ?? builtReason ?? keyringUnavailableReason
 
 interface RunningUi {
   child: SpawnedProcess
@@ -62,7 +59,7 @@ async function startUi(args: string[]): Promise<RunningUi> {
     [BIN, 'ui', '--settings-dir', settingsDir, ...args],
     {
       cwd: ROOT,
-      env: { NEBULA_SERVER_URL: undefined, NEBULA_PROFILE: undefined, ...KEYCHAIN_ENV }
+      env: { NEBULA_SERVER_URL: undefined, NEBULA_PROFILE: undefined }
     }
   )
   const match = await child.waitForOutput(/dashboard on \S+\n/, 20_000)
@@ -108,10 +105,14 @@ async function recordStates(page: Page, profileId: string): Promise<() => Promis
   return () => page.evaluate(() => (globalThis as unknown as { __states: string[] }).__states)
 }
 
-describe.skipIf(skipReason !== null)('nebula-desktop ui end to end', () => {
+describe('nebula-desktop ui end to end', () => {
+  skipAllIf(skipReason, 'ui end-to-end specs')
+  // Children inherit this file's private keyring: sign-in never reaches a real keychain.
+  usePrivateKeyring()
   let browser: Browser
 
   beforeAll(async () => {
+    if (skipReason) return
     browser = await launchChromium()
   }, 60_000)
   afterEach(async () => {
@@ -209,7 +210,7 @@ describe.skipIf(skipReason !== null)('nebula-desktop ui end to end', () => {
     const second = spawnProcess(
       process.execPath,
       [BIN, 'ui', '--local', '--settings-dir', ui.settingsDir],
-      { cwd: ROOT, env: KEYCHAIN_ENV }
+      { cwd: ROOT }
     )
     const refused = await second.waitForExit(20_000)
     expect(refused.code, second.stderr).toBe(6)

@@ -4,6 +4,7 @@ import { PROFILE_ID_PATTERN } from '@shared/settings'
 import { ServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
 import { DEFAULT_PROFILE } from '@main/core/token-vault'
 import type { RunOverrides } from '@main/app/run-overrides'
+import { ExitCode, UsageError, describeArgsError, exitCodeHelp, type OptionTable } from './common'
 
 // `nebula-desktop ui` arguments. Error messages name options, never echo values (a stray
 // argument is often a pasted token). Local helpers until src/main/cli/common.ts is merged.
@@ -31,16 +32,12 @@ options:
 
 environment: NEBULA_SERVER_URL / NEBULA_PROFILE as for the app (when --local/--server are absent)
 
-exit codes: 0 stopped by Ctrl-C (SIGINT) or SIGTERM, 1 could not start, 2 usage error,
-            6 another \`ui\` already serves these settings
-`
-
-export const UI_EXIT = { ok: 0, failure: 1, usage: 2, busy: 6 } as const
-
-/** Bad arguments: printed with the command's prefix, exit code 2. */
-export class UiUsageError extends Error {
-  override name = 'UiUsageError'
-}
+${exitCodeHelp([
+  [ExitCode.Ok, 'stopped by Ctrl-C (SIGINT) or SIGTERM'],
+  [ExitCode.Failure, 'could not start'],
+  [ExitCode.Usage, 'usage error'],
+  [ExitCode.Busy, 'another `ui` already serves these settings']
+])}`
 
 export interface UiArgs {
   overrides: RunOverrides
@@ -65,17 +62,17 @@ const OPTIONS = {
   'failure-rate': { type: 'string' },
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' }
-} as const
+} as const satisfies OptionTable
 
 function integer(flag: string, value: string, min: number, max: number): number {
   const n = Number(value)
   if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new UiUsageError(`${flag} needs a whole number ${min}..${max}`)
+    throw new UsageError(`${flag} needs a whole number ${min}..${max}`)
   }
   return n
 }
 
-/** Parses `ui` flags; throws UiUsageError with a one-line message. */
+/** Parses `ui` flags; throws UsageError with a one-line message. */
 export function parseUiArgs(argv: string[]): UiArgs | 'help' {
   let parsed
   try {
@@ -87,40 +84,32 @@ export function parseUiArgs(argv: string[]): UiArgs | 'help' {
       options: OPTIONS
     })
   } catch (error) {
-    const code = (error as { code?: string }).code
-    throw new UiUsageError(
-      code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
-        ? 'unexpected argument (not shown: it may be a secret)'
-        : code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-          ? 'unknown option'
-          : 'an option is missing its value or has one it does not take'
-    )
+    throw new UsageError(describeArgsError(error, argv, OPTIONS))
   }
   const v = parsed.values
   if (v.help) return 'help'
-  if (v.local && v.server !== undefined)
-    throw new UiUsageError('give --local or --server, not both')
+  if (v.local && v.server !== undefined) throw new UsageError('give --local or --server, not both')
   if (v.profile !== undefined && v.server === undefined)
-    throw new UiUsageError('--profile goes with --server')
+    throw new UsageError('--profile goes with --server')
   const overrides: RunOverrides = {}
   if (v.local) overrides.localDevMode = true
   if (v.server !== undefined) {
     try {
       resolveServerEndpoints(v.server)
     } catch (error) {
-      if (error instanceof ServerUrlError) throw new UiUsageError(`--server: ${error.message}`)
+      if (error instanceof ServerUrlError) throw new UsageError(`--server: ${error.message}`)
       throw error
     }
     const profile = v.profile ?? DEFAULT_PROFILE
     if (!PROFILE_ID_PATTERN.test(profile)) {
-      throw new UiUsageError('--profile: use 1 to 64 characters from A-Z a-z 0-9 . _ -')
+      throw new UsageError('--profile: use 1 to 64 characters from A-Z a-z 0-9 . _ -')
     }
     overrides.server = { url: v.server, profile }
   }
   const host = (v.host ?? '127.0.0.1').trim()
-  if (host === '') throw new UiUsageError('--host is empty')
+  if (host === '') throw new UsageError('--host is empty')
   if (!isLoopbackHost(host) && !v['allow-remote']) {
-    throw new UiUsageError(
+    throw new UsageError(
       `--host ${host} is reachable from other machines; add --allow-remote to serve there anyway`
     )
   }
@@ -128,7 +117,7 @@ export function parseUiArgs(argv: string[]): UiArgs | 'help' {
   if (v['failure-rate'] !== undefined) {
     failureRate = Number(v['failure-rate'])
     if (v['failure-rate'].trim() === '' || !(failureRate >= 0 && failureRate <= 1)) {
-      throw new UiUsageError('--failure-rate needs a number 0..1')
+      throw new UsageError('--failure-rate needs a number 0..1')
     }
   }
   return {
