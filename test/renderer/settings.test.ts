@@ -60,16 +60,8 @@ describe.skipIf(chromiumSkipReason !== null)('settings', () => {
     }
   }
 
-  it('shows errors next to their field, and keeps every change across a reload and a restart', async () => {
-    settingsDir = mkdtempSync(join(tmpdir(), 'nebula-dash-settings-'))
-    dash = await startDashboardServer({ localDevMode: true, settingsDir })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await ui.open('#/settings')
-    await page
-      .locator('[data-testid="workflow-notify"][data-workflow-id="wf_nightly_etl"]')
-      .waitFor()
-
+  /** Adds "Staging" (not watched) through the form, meeting its errors on the way. */
+  async function addProfileThroughErrors(page: Page) {
     // A server profile: a bad address is refused next to the address field.
     await page.getByTestId('add-profile').click()
     const form = page.getByTestId('profile-form')
@@ -91,6 +83,19 @@ describe.skipIf(chromiumSkipReason !== null)('settings', () => {
     await form.getByTestId('profile-url').fill('https://staging.example.com')
     await form.getByTestId('profile-save').click()
     await form.waitFor({ state: 'detached' })
+  }
+
+  it('shows errors next to their field, and keeps every change across a reload and a restart', async () => {
+    settingsDir = mkdtempSync(join(tmpdir(), 'nebula-dash-settings-'))
+    dash = await startDashboardServer({ localDevMode: true, settingsDir })
+    ui = await openDashboard(browser, dash)
+    const { page } = ui
+    await ui.open('#/settings')
+    await page
+      .locator('[data-testid="workflow-notify"][data-workflow-id="wf_nightly_etl"]')
+      .waitFor()
+
+    await addProfileThroughErrors(page)
 
     // Notifications: a number out of range is refused next to its field, a good one is kept.
     const singles = page.getByTestId('singles-per-minute')
@@ -145,8 +150,24 @@ describe.skipIf(chromiumSkipReason !== null)('settings', () => {
       .locator('[data-testid="workflow-notify"][data-workflow-id="wf_nightly_etl"]')
       .waitFor()
     expect(await readSettings(ui.page)).toEqual(expected)
+    await ui.expectClean()
+  })
 
-    // Edit the profile (a bad address is refused in the edit form too), then remove it.
+  it('edits a profile (refusing a bad address there too) and removes it', async () => {
+    settingsDir = mkdtempSync(join(tmpdir(), 'nebula-dash-settings-'))
+    dash = await startDashboardServer({
+      settingsDir,
+      profiles: [
+        {
+          id: 'staging',
+          name: 'Staging',
+          server_url: 'https://staging.example.com',
+          enabled: false
+        }
+      ]
+    })
+    ui = await openDashboard(browser, dash)
+    await ui.open('#/settings')
     const card = ui.page.locator('[data-testid="profile-card"]').filter({ hasText: 'Staging' })
     await card.getByTestId('profile-edit').click()
     const edit = card.getByTestId('profile-form')

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { BridgeResult, EventBatch, NebulaBridge, Snapshot } from '@shared/bridge'
 import { DashboardStore } from '@renderer/store/dashboard-store'
 import { executionKey } from '@renderer/store/keys'
@@ -196,6 +196,33 @@ describe('DashboardStore', () => {
     release()
     store.dispose()
     expect(fake.calls).toContain('unfollowLogs')
+  })
+
+  it('unfollows a stream a while after its last holder leaves, unless it is held again', async () => {
+    vi.useFakeTimers()
+    try {
+      const fake = fakeBridge()
+      const store = new DashboardStore(fake.bridge, manualFrames().schedule)
+      store.start()
+      const ref = { profile_id: 'local', execution_id: 'e1' }
+      const logs = store.logsFor(ref)
+      let release = store.holdLogs(logs)
+      release()
+      // Held again within the grace period (a quick revisit): still the same stream.
+      await vi.advanceTimersByTimeAsync(5_000)
+      release = store.holdLogs(store.logsFor(ref))
+      await vi.advanceTimersByTimeAsync(20_000)
+      expect(fake.calls.filter((c) => c === 'unfollowLogs')).toHaveLength(0)
+      release()
+      await vi.advanceTimersByTimeAsync(10_000)
+      expect(fake.calls.filter((c) => c === 'unfollowLogs')).toHaveLength(1)
+      // Forgotten: the next view follows afresh.
+      expect(store.logsFor(ref)).not.toBe(logs)
+      expect(fake.calls.filter((c) => c === 'followLogs')).toHaveLength(2)
+      store.dispose()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('reports "unavailable" without a bridge', () => {

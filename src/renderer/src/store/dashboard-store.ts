@@ -104,14 +104,19 @@ export class DashboardStore implements Disposable {
     const key = executionKey(ref.profile_id, ref.execution_id)
     let logs = this.logs.get(key)
     if (!logs) {
+      // Owned by the store until it stops by itself (then it lets go of its place here too).
+      let release = (): void => {}
       logs = new FollowedLogs(
         ref,
         this.bridge,
         (changed) => this.logsChanged(changed),
-        () => this.logs.delete(key)
+        () => {
+          this.logs.delete(key)
+          release()
+        }
       )
       this.logs.set(key, logs)
-      this.disposables.add(logs)
+      release = this.disposables.add(logs)
       this.unfollowLater(logs)
     }
     return logs

@@ -43,55 +43,28 @@ export function ExecutionFiltersBar({
           spellCheck={false}
         />
       </label>
-      <label className="field field--inline">
-        <span className="field__label">Status</span>
-        <select
-          className="select"
-          value={filters.status}
-          onChange={(event) => set({ status: event.target.value })}
-          data-testid="filter-status"
-        >
-          <option value="">Any</option>
-          {KNOWN_EXECUTION_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {statusInfo(status).label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field field--inline">
-        <span className="field__label">Workflow</span>
-        <select
-          className="select"
-          value={filters.workflow}
-          onChange={(event) => set({ workflow: event.target.value })}
-          data-testid="filter-workflow"
-        >
-          <option value="">Any</option>
-          {workflowOptions.map(([id, name]) => (
-            <option key={id} value={id}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label="Status"
+        value={filters.status}
+        options={statusOptions}
+        onChange={(status) => set({ status })}
+        testId="filter-status"
+      />
+      <FilterSelect
+        label="Workflow"
+        value={filters.workflow}
+        options={workflowOptions}
+        onChange={(workflow) => set({ workflow })}
+        testId="filter-workflow"
+      />
       {(many || filters.profile) && (
-        <label className="field field--inline">
-          <span className="field__label">Profile</span>
-          <select
-            className="select"
-            value={filters.profile}
-            onChange={(event) => set({ profile: event.target.value })}
-            data-testid="filter-profile"
-          >
-            <option value="">Any</option>
-            {[...names.entries()].map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Profile"
+          value={filters.profile}
+          options={[...names.entries()]}
+          onChange={(profile) => set({ profile })}
+          testId="filter-profile"
+        />
       )}
       {active && (
         <button
@@ -103,5 +76,44 @@ export function ExecutionFiltersBar({
         </button>
       )}
     </div>
+  )
+}
+
+const statusOptions: Array<[string, string]> = KNOWN_EXECUTION_STATUSES.map((status) => [
+  status,
+  statusInfo(status).label
+])
+
+/** One labelled <select> of the filter bar; the empty value means "Any". */
+function FilterSelect({
+  label,
+  value,
+  options,
+  onChange,
+  testId
+}: {
+  label: string
+  value: string
+  options: ReadonlyArray<[value: string, label: string]>
+  onChange: (value: string) => void
+  testId: string
+}) {
+  return (
+    <label className="field field--inline">
+      <span className="field__label">{label}</span>
+      <select
+        className="select"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        data-testid={testId}
+      >
+        <option value="">Any</option>
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }

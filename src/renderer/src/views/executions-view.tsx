@@ -20,6 +20,7 @@ import {
 import { useDashboard } from '@renderer/store/use-dashboard'
 import { ExecutionFiltersBar } from './execution-filters'
 import { useHistory } from './use-history'
+import type { History } from './use-history'
 import { ViewHeader } from './view-header'
 
 const PAGE = 200
@@ -62,52 +63,73 @@ export function ExecutionsView({ filters }: { filters: ExecutionFilters }) {
             onChange={(next) => navigate({ view: 'executions', filters: next }, { replace: true })}
           />
           {rows.length === 0 && phase === 'ready' ? (
-            <EmptyState
-              icon={filtered ? 'search' : 'list'}
-              title={filtered ? 'No execution matches these filters' : 'No executions yet'}
-              testId="executions-empty"
-            >
-              <p>
-                {filtered
-                  ? 'Clear a filter, or load older executions from the server below.'
-                  : 'Executions show up here live as soon as a workflow runs. Start one from Workflows.'}
-              </p>
-            </EmptyState>
+            <NoExecutions filtered={filtered} />
           ) : (
             <ExecutionsTable rows={rows.slice(0, shown)} />
           )}
-          <div className="table-footer">
-            {rows.length > shown && (
-              <button
-                type="button"
-                className="btn"
-                onClick={() => setPaging({ key: filterKey, shown: shown + PAGE })}
-              >
-                Show {Math.min(PAGE, rows.length - shown)} more
-              </button>
-            )}
-            {history.canLoad && (
-              <button
-                type="button"
-                className="btn"
-                onClick={history.loadMore}
-                disabled={history.loading}
-                data-testid="load-older"
-              >
-                <Icon name="down" />
-                {history.loading
-                  ? 'Loading…'
-                  : `Load older executions${history.profileName ? ` from ${history.profileName}` : ''}`}
-              </button>
-            )}
-            {history.exhausted && <span className="muted">No older executions on the server.</span>}
-            {history.error && (
-              <span className="field-error" role="alert">
-                {history.error}
-              </span>
-            )}
-          </div>
+          <TableFooter
+            more={rows.length - shown}
+            onMore={() => setPaging({ key: filterKey, shown: shown + PAGE })}
+            history={history}
+          />
         </>
+      )}
+    </div>
+  )
+}
+
+function NoExecutions({ filtered }: { filtered: boolean }) {
+  return (
+    <EmptyState
+      icon={filtered ? 'search' : 'list'}
+      title={filtered ? 'No execution matches these filters' : 'No executions yet'}
+      testId="executions-empty"
+    >
+      <p>
+        {filtered
+          ? 'Clear a filter, or load older executions from the server below.'
+          : 'Executions show up here live as soon as a workflow runs. Start one from Workflows.'}
+      </p>
+    </EmptyState>
+  )
+}
+
+/** "Show more" rows already here, and older history from the server. */
+function TableFooter({
+  more,
+  onMore,
+  history
+}: {
+  more: number
+  onMore: () => void
+  history: History
+}) {
+  return (
+    <div className="table-footer">
+      {more > 0 && (
+        <button type="button" className="btn" onClick={onMore}>
+          Show {Math.min(PAGE, more)} more
+        </button>
+      )}
+      {history.canLoad && (
+        <button
+          type="button"
+          className="btn"
+          onClick={history.loadMore}
+          disabled={history.loading}
+          data-testid="load-older"
+        >
+          <Icon name="down" />
+          {history.loading
+            ? 'Loading…'
+            : `Load older executions${history.profileName ? ` from ${history.profileName}` : ''}`}
+        </button>
+      )}
+      {history.exhausted && <span className="muted">No older executions on the server.</span>}
+      {history.error && (
+        <span className="field-error" role="alert">
+          {history.error}
+        </span>
       )}
     </div>
   )

@@ -11,7 +11,7 @@ import { hrefOf, navigate } from '@renderer/lib/use-route'
 import { useManyProfiles, useProfileNames, useSortedExecutions } from '@renderer/store/selectors'
 import { useDashboard } from '@renderer/store/use-dashboard'
 import { workflowKey } from '@renderer/store/keys'
-import { RunDialog } from './run-dialog'
+import { RunDialog } from './run/run-dialog'
 import { ViewHeader } from './view-header'
 
 /** The workflows of every profile, kept current by `workflow_event`s, each with "Run". */
@@ -23,8 +23,6 @@ export function WorkflowsView({
   const noServer = useNoServer()
   const workflows = useDashboard((s) => s.workflows)
   const phase = useDashboard((s) => s.phase)
-  const executions = useSortedExecutions()
-  const many = useManyProfiles()
   const sorted = useMemo(
     () =>
       [...workflows.values()].sort(
@@ -33,14 +31,6 @@ export function WorkflowsView({
       ),
     [workflows]
   )
-  const lastRun = useMemo(() => {
-    const latest = new Map<string, ExecutionView>()
-    for (const e of executions) {
-      const key = workflowKey(e.profile_id, e.workflow_id)
-      if (!latest.has(key)) latest.set(key, e)
-    }
-    return latest
-  }, [executions])
   const runTarget = run
     ? (workflows.get(workflowKey(run.profile_id, run.workflow_id)) ?? null)
     : null
@@ -60,35 +50,7 @@ export function WorkflowsView({
           </p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="workflows-table">
-            <thead>
-              <tr>
-                <th scope="col">Workflow</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="col-num">
-                  Version
-                </th>
-                <th scope="col">Updated</th>
-                <th scope="col">Last run</th>
-                {many && <th scope="col">Profile</th>}
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((w) => (
-                <WorkflowRow
-                  key={workflowKey(w.profile_id, w.id)}
-                  workflow={w}
-                  lastRun={lastRun.get(workflowKey(w.profile_id, w.id)) ?? null}
-                  many={many}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <WorkflowsTable workflows={sorted} />
       )}
       {run && (
         <RunDialog
@@ -98,6 +60,51 @@ export function WorkflowsView({
           onClose={() => navigate({ view: 'workflows', run: null }, { replace: true })}
         />
       )}
+    </div>
+  )
+}
+
+/** The workflows, each with its latest run and "Run". */
+function WorkflowsTable({ workflows }: { workflows: readonly WorkflowView[] }) {
+  const executions = useSortedExecutions()
+  const many = useManyProfiles()
+  const lastRun = useMemo(() => {
+    const latest = new Map<string, ExecutionView>()
+    for (const e of executions) {
+      const key = workflowKey(e.profile_id, e.workflow_id)
+      if (!latest.has(key)) latest.set(key, e)
+    }
+    return latest
+  }, [executions])
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="workflows-table">
+        <thead>
+          <tr>
+            <th scope="col">Workflow</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="col-num">
+              Version
+            </th>
+            <th scope="col">Updated</th>
+            <th scope="col">Last run</th>
+            {many && <th scope="col">Profile</th>}
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {workflows.map((w) => (
+            <WorkflowRow
+              key={workflowKey(w.profile_id, w.id)}
+              workflow={w}
+              lastRun={lastRun.get(workflowKey(w.profile_id, w.id)) ?? null}
+              many={many}
+            />
+          ))}
+        </tbody>
+      </table>
     </div>
   )
 }

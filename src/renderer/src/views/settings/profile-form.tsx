@@ -1,10 +1,9 @@
-import { useState } from 'react'
 import type { ConnectionTest, ProfileView } from '@shared/bridge'
 import { Field } from '@renderer/components/field'
 import { Icon } from '@renderer/components/icon'
 import { fieldError, formError } from '@renderer/lib/call'
-import { useCommand } from '@renderer/lib/use-command'
-import { useBridge } from '@renderer/store/use-dashboard'
+import { useProfileForm } from './use-profile-form'
+import type { ProfileValues } from './use-profile-form'
 
 /** Add a server profile (no `profile`) or edit one; errors appear next to their field. */
 export function ProfileForm({
@@ -14,51 +13,70 @@ export function ProfileForm({
   profile: ProfileView | null
   onDone: (saved: boolean) => void
 }) {
-  const bridge = useBridge()
-  const save = useCommand()
-  const test = useCommand()
-  const [testResult, setTestResult] = useState<ConnectionTest | null>(null)
-  const [values, setValues] = useState({
-    name: profile?.name ?? '',
-    server_url: profile?.server_url ?? '',
-    enabled: profile?.enabled ?? true,
-    auth_method: profile?.auth_method ?? 'query',
-    allow_insecure: profile?.allow_insecure ?? false
-  })
-  const set = (change: Partial<typeof values>) => setValues((v) => ({ ...v, ...change }))
-  const error = save.error ?? test.error
-  const nameError = fieldError(error, 'name')
-  const urlError = fieldError(error, 'server_url')
-  const otherError = formError(error, ['name', 'server_url'])
-
-  const submit = async () => {
-    const result = await save.run(() =>
-      bridge.saveProfile({ profile: { ...values, ...(profile ? { id: profile.id } : {}) } })
-    )
-    if (result.ok) onDone(true)
-  }
-  const runTest = async () => {
-    setTestResult(null)
-    const result = await test.run(() =>
-      bridge.testConnection({
-        server_url: values.server_url,
-        allow_insecure: values.allow_insecure,
-        ...(profile ? { profile_id: profile.id } : {})
-      })
-    )
-    if (result.ok) setTestResult(result.value)
-  }
-
+  const form = useProfileForm(profile, () => onDone(true))
+  const otherError = formError(form.error, ['name', 'server_url'])
   return (
     <form
       className="form"
       aria-label={profile ? `Edit ${profile.name}` : 'Add a server profile'}
       onSubmit={(event) => {
         event.preventDefault()
-        void submit()
+        void form.submit()
       }}
       data-testid="profile-form"
     >
+      <ProfileFields
+        values={form.values}
+        set={form.set}
+        nameError={fieldError(form.error, 'name')}
+        urlError={fieldError(form.error, 'server_url')}
+      />
+      {otherError && (
+        <p className="field-error" role="alert" data-testid="profile-form-error">
+          {otherError}
+        </p>
+      )}
+      {form.tested && <TestResult result={form.tested} />}
+      <div className="form__actions">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void form.test()}
+          disabled={form.testing}
+          data-testid="test-connection"
+        >
+          {form.testing ? 'Testing…' : 'Test connection'}
+        </button>
+        <span className="spacer" />
+        <button type="button" className="btn btn--ghost" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+        <button
+          type="submit"
+          className="btn btn--primary"
+          disabled={form.saving}
+          data-testid="profile-save"
+        >
+          {profile ? 'Save' : 'Add profile'}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function ProfileFields({
+  values,
+  set,
+  nameError,
+  urlError
+}: {
+  values: ProfileValues
+  set: (change: Partial<ProfileValues>) => void
+  nameError: string | null
+  urlError: string | null
+}) {
+  return (
+    <>
       <div className="form__grid">
         <Field label="Name" error={nameError} errorTestId="profile-name-error">
           {(control) => (
@@ -122,45 +140,20 @@ export function ProfileForm({
           you trust.
         </p>
       )}
-      {otherError && (
-        <p className="field-error" role="alert" data-testid="profile-form-error">
-          {otherError}
-        </p>
-      )}
-      {testResult && (
-        <p
-          className={`hint ${testResult.ok ? 'hint--ok' : 'hint--warning'}`}
-          role="status"
-          data-testid="test-result"
-        >
-          <Icon name={testResult.ok ? 'ok' : 'warning'} /> {testResult.ok ? 'Connected' : 'Failed'}:{' '}
-          {testResult.message}
-          {testResult.latency_ms !== undefined && ` (${Math.round(testResult.latency_ms)} ms)`}
-        </p>
-      )}
-      <div className="form__actions">
-        <button
-          type="button"
-          className="btn"
-          onClick={() => void runTest()}
-          disabled={test.pending}
-          data-testid="test-connection"
-        >
-          {test.pending ? 'Testing…' : 'Test connection'}
-        </button>
-        <span className="spacer" />
-        <button type="button" className="btn btn--ghost" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-        <button
-          type="submit"
-          className="btn btn--primary"
-          disabled={save.pending}
-          data-testid="profile-save"
-        >
-          {profile ? 'Save' : 'Add profile'}
-        </button>
-      </div>
-    </form>
+    </>
+  )
+}
+
+function TestResult({ result }: { result: ConnectionTest }) {
+  return (
+    <p
+      className={`hint ${result.ok ? 'hint--ok' : 'hint--warning'}`}
+      role="status"
+      data-testid="test-result"
+    >
+      <Icon name={result.ok ? 'ok' : 'warning'} /> {result.ok ? 'Connected' : 'Failed'}:{' '}
+      {result.message}
+      {result.latency_ms !== undefined && ` (${Math.round(result.latency_ms)} ms)`}
+    </p>
   )
 }

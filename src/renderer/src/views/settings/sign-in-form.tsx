@@ -1,8 +1,9 @@
 import { useEffect, useRef } from 'react'
+import type { RefObject } from 'react'
 import type { ProfileView, TokenInfo } from '@shared/bridge'
 import { Field } from '@renderer/components/field'
 import { Icon } from '@renderer/components/icon'
-import { fieldError, formError } from '@renderer/lib/call'
+import { describeFailure, fieldError, formError } from '@renderer/lib/call'
 import { formatDate, toMs } from '@renderer/lib/format'
 import { useCommand } from '@renderer/lib/use-command'
 import { useBridge } from '@renderer/store/use-dashboard'
@@ -25,7 +26,6 @@ export function SignInForm({
 }) {
   const bridge = useBridge()
   const signIn = useCommand()
-  const signOut = useCommand()
   const input = useRef<HTMLInputElement>(null)
 
   useEffect(() => {
@@ -41,7 +41,7 @@ export function SignInForm({
     if (input.current) input.current.value = ''
     onSignedIn()
   }
-  const error = signIn.error ?? signOut.error
+  const error = signIn.error
   const tokenError = fieldError(error, 'token')
   const otherError = formError(error, ['token'])
 
@@ -56,24 +56,11 @@ export function SignInForm({
       data-testid="sign-in-form"
     >
       <TokenFacts token={profile.token} />
-      <Field
+      <TokenField
+        ref={input}
         label={profile.token.present ? 'Replace the token' : 'Token'}
         error={tokenError}
-        errorTestId="token-error"
-      >
-        {(control) => (
-          <input
-            {...control}
-            ref={input}
-            type="password"
-            className="input mono"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="Paste a token"
-            data-testid="token-input"
-          />
-        )}
-      </Field>
+      />
       <div className="form__actions">
         <button
           type="submit"
@@ -89,15 +76,7 @@ export function SignInForm({
           </button>
         )}
         {profile.token.present && profile.token.storage !== 'minted' && (
-          <button
-            type="button"
-            className="btn btn--ghost"
-            disabled={signOut.pending}
-            onClick={() => void signOut.run(() => bridge.signOut({ profile_id: profile.id }))}
-            data-testid="sign-out"
-          >
-            Sign out
-          </button>
+          <SignOutButton profileId={profile.id} />
         )}
       </div>
       {otherError && (
@@ -106,6 +85,57 @@ export function SignInForm({
         </p>
       )}
     </form>
+  )
+}
+
+function SignOutButton({ profileId }: { profileId: string }) {
+  const bridge = useBridge()
+  const signOut = useCommand()
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn--ghost"
+        disabled={signOut.pending}
+        onClick={() => void signOut.run(() => bridge.signOut({ profile_id: profileId }))}
+        data-testid="sign-out"
+      >
+        Sign out
+      </button>
+      {signOut.error && (
+        <span className="field-error" role="alert">
+          {describeFailure(signOut.error)}
+        </span>
+      )}
+    </>
+  )
+}
+
+/** The masked, uncontrolled token field (its value never goes through React state). */
+function TokenField({
+  ref,
+  label,
+  error
+}: {
+  ref: RefObject<HTMLInputElement | null>
+  label: string
+  error: string | null
+}) {
+  return (
+    <Field label={label} error={error} errorTestId="token-error">
+      {(control) => (
+        <input
+          {...control}
+          ref={ref}
+          type="password"
+          className="input mono"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="Paste a token"
+          data-testid="token-input"
+        />
+      )}
+    </Field>
   )
 }
 
