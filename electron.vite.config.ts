@@ -36,6 +36,8 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     resolve: { alias: aliases },
     build: {
+      // The page is what the app (and `ui`) ships to Chromium: small loads fast.
+      minify: true,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/renderer/index.html') }
       }

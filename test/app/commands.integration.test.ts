@@ -181,6 +181,13 @@ describe('commands', () => {
         engine.getLogs(run.id)!.map((l) => l.message)
       )
       expect(answer.truncated).toBe(false)
+      // Followed again (the page reloaded): the lines read from the server were kept.
+      await ok(second.host, 'unfollowLogs', { profile_id: 'same', execution_id: run.id })
+      const again = await ok(second.host, 'followLogs', {
+        profile_id: 'same',
+        execution_id: run.id
+      })
+      expect(again).toEqual(answer)
     } finally {
       await second.dispose()
     }

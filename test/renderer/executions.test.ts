@@ -4,7 +4,7 @@ import type { Gateway } from '@gateway'
 import { TokenVault } from '@main/core/token-vault'
 import { memoryKeychain, startDashboardServer } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
-import { startCoreGateway } from '../core/support'
+import { CORE_GATEWAY_DEFAULTS, startTestGateway } from '../fixtures/gateway'
 import {
   chromiumSkipReason,
   patientPolls,
@@ -53,7 +53,7 @@ describe.skipIf(chromiumSkipReason !== null)('the executions table', () => {
 
   it('filters by status and workflow, searches by id, and pages older history from the server', async () => {
     // 60 executions that finished before the app started: only the history knows them.
-    server = await startCoreGateway()
+    server = await startTestGateway(CORE_GATEWAY_DEFAULTS)
     for (let i = 0; i < 60; i++) {
       server.engine.startExecution(
         i % 3 ? 'wf_order_processing' : 'wf_nightly_etl',

@@ -4,7 +4,7 @@ import type { Gateway } from '@gateway'
 import { TokenVault } from '@main/core/token-vault'
 import { memoryKeychain, startDashboardServer, TEST_SESSION_DEFAULTS } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
-import { RestartableGateway, startOnPort } from '../core/support'
+import { RestartableGateway, startOnPort } from '../fixtures/gateway'
 import {
   chromiumSkipReason,
   patientPolls,

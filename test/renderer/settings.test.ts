@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDashboardServer } from '../fixtures/app'
-import { freePort } from '../core/support'
+import { freePort } from '../fixtures/gateway'
 import type { DashboardServer } from '../fixtures/app'
 import {
   chromiumSkipReason,

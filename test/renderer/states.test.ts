@@ -14,7 +14,7 @@ import {
   TEST_SESSION_DEFAULTS
 } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
-import { freePort } from '../core/support'
+import { freePort } from '../fixtures/gateway'
 import {
   chromiumSkipReason,
   patientPolls,

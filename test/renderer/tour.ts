@@ -4,7 +4,7 @@ import type { Gateway } from '@gateway'
 import { TokenVault } from '@main/core/token-vault'
 import { memoryKeychain, startDashboardServer } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
-import { startCoreGateway } from '../core/support'
+import { CORE_GATEWAY_DEFAULTS, startTestGateway } from '../fixtures/gateway'
 import type { DashboardPage } from './dashboard-page'
 
 // A dashboard with something on every view, for the accessibility scan, the keyboard walk and
@@ -27,7 +27,11 @@ export interface Populated {
 
 /** Starts both servers and runs executions until every view has content. */
 export async function startPopulated(): Promise<Populated> {
-  const production = await startCoreGateway({ actionDelayMs: [300, 600], seed: 97 })
+  const production = await startTestGateway({
+    ...CORE_GATEWAY_DEFAULTS,
+    actionDelayMs: [300, 600],
+    seed: 97
+  })
   const vault = new TokenVault({ backend: memoryKeychain() })
   await vault.set('prod', await production.mintToken({ sub: 'oncall@example.com' }))
   const dash = await startDashboardServer({

@@ -33,7 +33,7 @@ import type { RunOverrides } from './run-overrides'
 import { SettingsStore } from './settings-store'
 import { serviceCommands } from './service-commands'
 import { toExecutionView, toTokenInfo } from './view-mapping'
-import { onServerMessage, refreshWorkflows } from './live-updates'
+import { onServerMessage, refreshRecentExecutions, refreshWorkflows } from './live-updates'
 import type { LiveUpdateSink } from './live-updates'
 
 /*
@@ -339,10 +339,18 @@ export class AppService {
 
   private wireSessions(): void {
     const s = this.sessions
+    const openProfiles = new Set<string>()
     this.disposables.add(
       s.on('state', (id, state) => {
         this.push({ type: 'connection', profile_id: id, state })
-        if (state.state === 'open') void refreshWorkflows(this.liveSink, id)
+        // Going live again (not every coverage change while live): what changed while away.
+        const wasOpen = openProfiles.has(id)
+        if (state.state === 'open') openProfiles.add(id)
+        else openProfiles.delete(id)
+        if (state.state === 'open' && !wasOpen) {
+          void refreshWorkflows(this.liveSink, id)
+          void refreshRecentExecutions(this.liveSink, id)
+        }
       })
     )
     this.disposables.add(s.on('transition', (id, t) => void this.recordExecution(id, t.execution)))

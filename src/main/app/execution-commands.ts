@@ -134,7 +134,9 @@ async function followLogs(
       throw error
     }
   }
-  return context.logs.finishFetch(profile_id, execution_id, fetched)
+  const { lines, truncated, merged } = context.logs.finishFetch(profile_id, execution_id, fetched)
+  runtime.session?.store.replaceLogs(execution_id, merged)
+  return { lines, truncated }
 }
 
 function requireSession(context: AppContext, profileId: string) {

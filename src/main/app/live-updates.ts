@@ -9,7 +9,7 @@ import { toWorkflowView } from './view-mapping'
 
 // Turns what the sessions receive into dashboard events: every execution update (not only
 // status changes, so progress bars move), workflow changes, and log lines of followed
-// executions. Workflow lists are read again each time a profile goes live.
+// executions. Workflows and the newest executions are read again each time a profile goes live.
 
 export interface LiveUpdateSink {
   sessions: ProfileSessions
@@ -76,5 +76,32 @@ export async function refreshWorkflows(sink: LiveUpdateSink, profileId: string):
     }
   } catch (error) {
     sink.log(`[${profileId}] listing workflows failed: ${describeError(error)}`)
+  }
+}
+
+/** How many of the newest executions are read when a profile goes live. */
+const RECENT_PAGE = 50
+
+/**
+ * Reads the newest executions over REST when a profile goes live: reconciliation only looks
+ * for failures and runs still open, so what completed while the dashboard was away would
+ * otherwise show only under "Load older".
+ */
+export async function refreshRecentExecutions(
+  sink: LiveUpdateSink,
+  profileId: string
+): Promise<void> {
+  const runtime = sink.sessions.get(profileId)
+  if (!runtime?.session) return
+  try {
+    const page = await runtime.session.rest.listExecutions({ limit: RECENT_PAGE })
+    if (sink.sessions.get(profileId) !== runtime || sink.isDisposed()) return
+    // Oldest first, so the newest ends up on top; the store's view wins where it is newer.
+    for (const execution of [...page.data].reverse()) {
+      const known = runtime.session.store.getExecution(execution.id)
+      sink.recordExecution(profileId, known ?? execution)
+    }
+  } catch (error) {
+    sink.log(`[${profileId}] listing recent executions failed: ${describeError(error)}`)
   }
 }

@@ -73,19 +73,23 @@ export class LogFollows {
     if (!this.held.has(key)) this.held.set(key, [])
   }
 
-  /** The server's lines arrived: merged with those held, numbered from 0; live lines go on after. */
+  /**
+   * The server's lines arrived: merged with those held, numbered from 0; live lines go on after.
+   * `merged` is the whole log as now known, for the session's store to keep (a later follow,
+   * e.g. after a reload, answers from there).
+   */
   finishFetch(
     profileId: string,
     executionId: string,
     fetched: readonly LogEntry[]
-  ): { lines: LogLine[]; truncated: boolean } {
+  ): { lines: LogLine[]; truncated: boolean; merged: LogEntry[] } {
     const key = keyOf(profileId, executionId)
     const held = this.held.get(key) ?? []
     this.held.delete(key)
     const known = new Set(fetched.map(lineId))
     const merged = [...fetched, ...held.filter((entry) => !known.has(lineId(entry)))]
     this.counts.set(key, Math.max(this.counts.get(key) ?? 0, merged.length))
-    return { lines: merged.map((entry, i) => toLogLine(i, entry)), truncated: false }
+    return { lines: merged.map((entry, i) => toLogLine(i, entry)), truncated: false, merged }
   }
 
   /** Lines counted so far for one execution. */

@@ -91,6 +91,11 @@ export class ExecutionStore {
       ring.splice(0, ring.length - this.limits.maxLogsPerExecution)
   }
 
+  /** Replaces an execution's ring with what is now known of its log (e.g. read over REST). */
+  replaceLogs(executionId: string, entries: readonly LogEntry[]): void {
+    this.logs.set(executionId, entries.slice(-this.limits.maxLogsPerExecution))
+  }
+
   /** The retained log lines of one execution, oldest first. */
   logsOf(executionId: string): readonly LogEntry[] {
     return this.logs.get(executionId) ?? []

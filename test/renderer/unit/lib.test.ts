@@ -95,9 +95,16 @@ describe('wording', () => {
       attempting: true,
       attempt: 4
     })
-    expect(describeCoverage({ level: 'partial', live: 3, pending: 1, refused: 1, polled: 2 })).toBe(
-      'Partial: 3 of 5 live, 2 polled'
-    )
+    expect(
+      describeCoverage({
+        level: 'partial',
+        follow: 'per_workflow',
+        live: 3,
+        pending: 1,
+        refused: 1,
+        polled: 2
+      })
+    ).toBe('Partial: 3 of 5 live, 2 polled')
   })
 })
 

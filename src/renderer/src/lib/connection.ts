@@ -1,25 +1,13 @@
 import type { SessionState } from '@shared/bridge'
+import type { Coverage } from '@shared/connection-state'
 import type { Tone } from './format'
 
 // How a profile's connection reads in the status bar: a word, a tone, and what a person can do
 // about it. The state itself (and its coverage) is the core's; this only words it.
 
-/** The coverage the core reports on `syncing` and `open` states. */
-export interface CoverageView {
-  level: 'live' | 'partial' | 'polling' | 'none'
-  live: number
-  pending: number
-  refused: number
-  polled: number
-}
-
-/**
- * The state's coverage, when the core sent one. (Read through a narrow type so this keeps
- * compiling while the core's `coverage` field is being merged into the shared schema.)
- */
-export function coverageOf(state: SessionState): CoverageView | null {
-  const coverage = (state as SessionState & { coverage?: CoverageView }).coverage
-  return coverage && typeof coverage.level === 'string' ? coverage : null
+/** The state's coverage, when the core sent one. */
+export function coverageOf(state: SessionState): Coverage | null {
+  return state.coverage ?? null
 }
 
 export interface ConnectionSummary {
@@ -74,7 +62,7 @@ export function summarizeConnection(state: SessionState): ConnectionSummary {
 }
 
 /** "Live", "Partial: 3 of 5 live, 2 polled", "Polling (REST)", "Not covered yet". */
-export function describeCoverage(coverage: CoverageView): string {
+export function describeCoverage(coverage: Coverage): string {
   const total = coverage.live + coverage.pending + coverage.refused
   switch (coverage.level) {
     case 'live':
@@ -88,6 +76,6 @@ export function describeCoverage(coverage: CoverageView): string {
   }
 }
 
-function coverageTone(coverage: CoverageView): Tone {
+function coverageTone(coverage: Coverage): Tone {
   return coverage.level === 'live' ? 'ok' : coverage.level === 'none' ? 'pending' : 'warning'
 }
