@@ -6,6 +6,10 @@ import { executionKey } from '@renderer/store/keys'
 import { useBridge, useDashboard } from '@renderer/store/use-dashboard'
 
 const PAGE_SIZE = 50
+/** Pages one click may read to get past executions the table already shows. */
+const MAX_PAGES_PER_CLICK = 10
+
+const keyOf = (e: ExecutionView): string => executionKey(e.profile_id, e.id)
 
 /** Older executions paged from the server's REST API, for the current filters. */
 export interface History {
@@ -54,38 +58,47 @@ export function useHistory(filters: ExecutionFilters): History {
   })
   const paging = state.pages[key] ?? { offset: 0, hasMore: true }
 
+  const live = useDashboard((s) => s.executions)
   const loadMore = useCallback(() => {
     if (!profileId) return
     setState((s) => ({ ...s, loading: true, error: null }))
-    void call(() =>
-      bridge.listExecutions({
-        profile_id: profileId,
-        offset: paging.offset,
-        limit: PAGE_SIZE,
-        ...(status ? { status } : {}),
-        ...(workflow ? { workflow_id: workflow } : {})
-      })
-    ).then((result) => {
-      setState((s) => {
-        if (!result.ok) return { ...s, loading: false, error: describeFailure(result.error) }
+    // What the table shows already (live and loaded): a page of only those is skipped, so a
+    // click on "Load older" always brings something older when the server has it.
+    const shown = new Set([...live.keys(), ...state.rows.map(keyOf)])
+    void (async () => {
+      let offset = paging.offset
+      let hasMore = paging.hasMore
+      const fresh: ExecutionView[] = []
+      for (let page = 0; page < MAX_PAGES_PER_CLICK && hasMore && fresh.length === 0; page++) {
+        const result = await call(() =>
+          bridge.listExecutions({
+            profile_id: profileId,
+            offset,
+            limit: PAGE_SIZE,
+            ...(status ? { status } : {}),
+            ...(workflow ? { workflow_id: workflow } : {})
+          })
+        )
+        if (!result.ok) {
+          setState((s) => ({ ...s, loading: false, error: describeFailure(result.error) }))
+          return
+        }
         const { executions, has_more } = result.value
-        const known = new Set(s.rows.map((e) => executionKey(e.profile_id, e.id)))
-        const fresh = executions.filter((e) => !known.has(executionKey(e.profile_id, e.id)))
+        offset += executions.length
+        hasMore = has_more && executions.length > 0
+        fresh.push(...executions.filter((e) => !shown.has(keyOf(e))))
+      }
+      setState((s) => {
+        const known = new Set(s.rows.map(keyOf))
         return {
-          rows: [...s.rows, ...fresh],
-          pages: {
-            ...s.pages,
-            [key]: {
-              offset: paging.offset + executions.length,
-              hasMore: has_more && executions.length > 0
-            }
-          },
+          rows: [...s.rows, ...fresh.filter((e) => !known.has(keyOf(e)))],
+          pages: { ...s.pages, [key]: { offset, hasMore } },
           loading: false,
           error: null
         }
       })
-    })
-  }, [bridge, profileId, status, workflow, key, paging.offset])
+    })()
+  }, [bridge, profileId, status, workflow, key, paging.offset, paging.hasMore, live, state.rows])
 
   return {
     rows: state.rows,
