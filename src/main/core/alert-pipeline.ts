@@ -2,6 +2,7 @@ import type { Alert } from '@shared/alerts'
 import { isFailureStatus } from '@shared/protocol'
 import type { Execution } from '@shared/protocol'
 import { AlertPolicy } from './alert-policy'
+import type { ExecutionTransition } from './alert-policy'
 import type { ExecutionStore, Transition } from './execution-store'
 import type { NotificationCenter } from './notification-center'
 
@@ -9,14 +10,6 @@ import type { NotificationCenter } from './notification-center'
 export interface PipelineSink {
   transition(transition: Transition): void
   alert(alert: Alert): void
-}
-
-/** How one execution snapshot arrived. */
-export interface IngestOptions {
-  /** First contact with this server: a failure already there is history, not news. */
-  baseline?: boolean
-  /** Collects alerts for one summary instead of notifying each (failures while closed). */
-  missed?: Alert[]
 }
 
 /**
@@ -45,21 +38,38 @@ export class AlertPipeline {
     return this.alerts.recentIds()
   }
 
-  /** Feeds one snapshot through; returns its transition, or null when its status is unchanged. */
-  ingest(execution: Execution, options: IngestOptions = {}): Transition | null {
-    if (options.baseline && isFailureStatus(execution.status)) this.alerts.markAlerted(execution.id)
+  /**
+   * Feeds one snapshot through; returns its transition, or null when its status is unchanged.
+   * `baseline`: first contact with this server, a failure already there is history, not news.
+   * `missed`: collects alerts for one summary instead of notifying each (failures while closed).
+   */
+  ingest(execution: Execution, baseline = false, missed?: Alert[]): Transition | null {
+    if (baseline && isFailureStatus(execution.status)) this.alerts.markAlerted(execution.id)
     const transition = this.store.upsertExecution(execution)
     if (!transition) return null
     this.sink.transition(transition)
-    const workflowName = this.store.workflowName(execution.workflow_id, transition.execution)
-    const alert = this.alerts.observe({ ...transition, workflowName }, this.now())
+    const to = transition.to
+    if (!isFailureStatus(to)) {
+      // No alert can come of it; the workflow's name matters only to a completion.
+      this.alerts.seen(transition.execution.id)
+      if (to === 'completed') this.notifications.completed(this.named(transition))
+      return transition
+    }
+    const alert = this.alerts.observe(this.named(transition), this.now())
     if (alert) {
       this.sink.alert(alert)
-      if (options.missed) options.missed.push(alert)
+      if (missed) missed.push(alert)
       else this.notifications.alert(alert)
-    } else if (transition.to === 'completed') {
-      this.notifications.completed({ ...transition, workflowName })
     }
     return transition
+  }
+
+  private named({ execution, from, to }: Transition): ExecutionTransition {
+    return {
+      execution,
+      from,
+      to,
+      workflowName: this.store.workflowName(execution.workflow_id, execution)
+    }
   }
 }

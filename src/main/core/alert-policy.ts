@@ -1,6 +1,7 @@
 import type { Alert, FailedAction } from '@shared/alerts'
 import { isFailureStatus, type Execution } from '@shared/protocol'
 import type { Transition } from './execution-store'
+import { isIsoString } from './instant-order'
 
 // Pure: turns execution transitions into alerts, exactly one per execution that enters `failed`
 // or `timed_out`, however often or in whatever order the store replays transitions (pushed
@@ -33,17 +34,24 @@ export class AlertPolicy {
   /** The alert this transition raises, or null (not a failure, or already alerted). */
   observe(transition: ExecutionTransition, now: number): Alert | null {
     const id = transition.execution.id
-    if (this.alerted.has(id)) {
-      // Seen again: refresh its place so an execution still being replayed is not evicted.
-      this.alerted.delete(id)
-      this.alerted.set(id, true)
-      return null
-    }
+    if (this.seen(id)) return null
     if (!isFailureStatus(transition.to)) return null
     // Moving between failure statuses is not entering one: alerted before (and since forgotten).
     if (transition.from !== null && isFailureStatus(transition.from)) return null
     this.remember(id)
     return alertFor(transition, now)
+  }
+
+  /**
+   * A transition of `executionId` that is not into a failure (what `observe` does with one):
+   * true when it was alerted before, whose place is then refreshed so an execution still being
+   * replayed is not evicted.
+   */
+  seen(executionId: string): boolean {
+    if (!this.alerted.has(executionId)) return false
+    this.alerted.delete(executionId)
+    this.alerted.set(executionId, true)
+    return true
   }
 
   /** How many alerted ids are remembered (never more than the capacity). */
@@ -132,6 +140,8 @@ function nonEmpty(value: string | null | undefined): string | undefined {
 function instant(...candidates: (string | null | undefined | number)[]): string {
   for (const candidate of candidates) {
     if (candidate === null || candidate === undefined) continue
+    // Already what toISOString would write: no round trip through a Date.
+    if (typeof candidate === 'string' && isIsoString(candidate)) return candidate
     const ms = typeof candidate === 'number' ? candidate : Date.parse(candidate)
     if (Number.isFinite(ms)) {
       const date = new Date(ms)

@@ -73,6 +73,12 @@ export class AnswerCorrelator {
     this.skipped.clear()
   }
 
+  /** True while an `execute_workflow` waits for its answer. */
+  get awaitsCommand(): boolean {
+    for (const request of this.outstanding) if (request.kind === 'execute_workflow') return true
+    return false
+  }
+
   /** Requests waiting, oldest first (for tests and diagnostics). */
   get waiting(): readonly Outstanding[] {
     return this.outstanding

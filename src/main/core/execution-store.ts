@@ -1,5 +1,6 @@
 import { isTerminalStatus } from '@shared/protocol'
 import type { Execution, LogEntry, Workflow } from '@shared/protocol'
+import { compareInstants } from './instant-order'
 
 /** A status change of one execution, deduplicated: `from` is null the first time it is seen. */
 export interface Transition {
@@ -34,7 +35,8 @@ export class ExecutionStore {
   upsertExecution(incoming: Execution): Transition | null {
     const existing = this.executions.get(incoming.id)
     if (existing && isStale(existing, incoming)) return null
-    const merged: Execution = existing ? { ...existing, ...incoming } : incoming
+    const merged: Execution =
+      existing && !coversAll(incoming, existing) ? { ...existing, ...incoming } : incoming
     this.executions.set(incoming.id, merged)
     if (!existing) this.evict()
     if (existing?.status === merged.status) return null
@@ -130,10 +132,22 @@ export class ExecutionStore {
   }
 }
 
+const hasOwn = Object.prototype.hasOwnProperty
+
+/**
+ * True when `incoming` has every field `existing` has: merging would then give a copy equal to
+ * `incoming` (a full snapshot, as servers send them), so it is kept as it is.
+ */
+function coversAll(incoming: Execution, existing: Execution): boolean {
+  for (const key in existing) if (!hasOwn.call(incoming, key)) return false
+  return true
+}
+
 function isStale(existing: Execution, incoming: Execution): boolean {
   // A terminal execution never goes back to running, whatever a late snapshot says.
   if (isTerminalStatus(existing.status) && !isTerminalStatus(incoming.status)) return true
-  const a = existing.updated_at ? Date.parse(existing.updated_at) : NaN
-  const b = incoming.updated_at ? Date.parse(incoming.updated_at) : NaN
-  return Number.isFinite(a) && Number.isFinite(b) && b < a
+  const a = existing.updated_at
+  const b = incoming.updated_at
+  // Older by the server's clock; unreadable or missing timestamps never make it stale.
+  return !!a && !!b && compareInstants(b, a) < 0
 }

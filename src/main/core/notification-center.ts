@@ -20,6 +20,8 @@ export class NotificationCenter {
   private readonly events: Emitter<CenterEvents>
   private readonly timers = new DisposableStore()
   private tickTimer: ReturnType<typeof setTimeout> | undefined
+  /** When the armed timer fires (the policy's `nextTickAt()` when it was armed). */
+  private tickAt: number | undefined
 
   constructor(
     policy: NotificationPolicyOptions | NotificationPolicy = {},
@@ -85,13 +87,18 @@ export class NotificationCenter {
   }
 
   private scheduleTick(): void {
+    const at = this.timers.isDisposed ? undefined : this.policy.nextTickAt()
+    // Every alert and completion lands here: re-arm only when the due time moved (a storm of
+    // failures would otherwise cancel and create a timer per failure).
+    if (at === this.tickAt && (at === undefined || this.tickTimer)) return
     this.timers.clear(this.tickTimer)
     this.tickTimer = undefined
-    const at = this.policy.nextTickAt()
-    if (at === undefined || this.timers.isDisposed) return
+    this.tickAt = at
+    if (at === undefined) return
     this.tickTimer = this.timers.setTimeout(
       () => {
         this.tickTimer = undefined
+        this.tickAt = undefined
         this.deliver(this.policy.tick(this.now()))
       },
       Math.max(0, at - this.now())

@@ -71,7 +71,7 @@ interface WorkflowHealth {
   /** The user was told about it individually (so a recovery is worth saying). */
   notified: boolean
   flapping: boolean
-  /** Times it failed again while recovering, within the flapping window. */
+  /** Times it failed again while recovering, within the flapping window, oldest first. */
   cycles: number[]
   recoveryDueAt?: number
   /** `recovered` notices were on when the quiet period began (turning them on later does not count). */
@@ -173,7 +173,8 @@ export class NotificationPolicy {
     wf.recoveryDueAt = now + this.recoveryQuietMs
     wf.recoveryWanted = this.notifyRecovered
     this.recovering.set(wf.key, wf)
-    return out.concat(this.tick(now))
+    // Everything else due by now went out above; only a zero quiet period is due already.
+    return wf.recoveryDueAt <= now ? out.concat(this.tick(now)) : out
   }
 
   /** At start: failures that happened while the app was closed, as one summary. */
@@ -232,12 +233,8 @@ export class NotificationPolicy {
 
   /** When `tick` next has something to send, or undefined when nothing is pending. */
   nextTickAt(): number | undefined {
-    let next = this.dndUntil
-    const consider = (at: number | undefined): void => {
-      if (at !== undefined && (next === undefined || at < next)) next = at
-    }
-    consider(this.series?.dueAt)
-    for (const wf of this.recovering.values()) consider(wf.recoveryDueAt)
+    let next = earlier(this.dndUntil, this.series?.dueAt)
+    for (const wf of this.recovering.values()) next = earlier(next, wf.recoveryDueAt)
     return next
   }
 
@@ -318,11 +315,15 @@ export class NotificationPolicy {
     this.health.set(key, wf)
     wf.name = alert.workflow_name
     if (wf.recoveryDueAt !== undefined) {
-      wf.cycles.push(now)
+      insertSorted(wf.cycles, now)
       wf.recoveryDueAt = undefined
       this.recovering.delete(key)
     }
-    wf.cycles = wf.cycles.filter((at) => at > now - this.flapWindowMs)
+    // Kept in time order, so the cycles that left the window are a prefix (no copy per failure).
+    const cutoff = now - this.flapWindowMs
+    let expired = 0
+    while (expired < wf.cycles.length && wf.cycles[expired]! <= cutoff) expired++
+    if (expired > 0) wf.cycles.splice(0, expired)
     if (wf.cycles.length === 0) wf.flapping = false
     wf.failing = true
     while (this.health.size > this.workflowMemory) {
@@ -400,6 +401,18 @@ export class NotificationPolicy {
     }
     this.authHeld.clear()
   }
+}
+
+/** The earlier of two optional times. */
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  return b !== undefined && (a === undefined || b < a) ? b : a
+}
+
+/** Adds `at` to ascending `list`, keeping it ascending (a clock may step back). */
+function insertSorted(list: number[], at: number): void {
+  let i = list.length
+  while (i > 0 && list[i - 1]! > at) i--
+  list.splice(i, 0, at)
 }
 
 function muteKey(workflowId: string, profile?: string): string {

@@ -1,4 +1,5 @@
 import type { Execution } from '@shared/protocol'
+import { compareInstants } from './instant-order'
 import { RestError } from './rest-client'
 import type { Page, RestClient } from './rest-client'
 
@@ -99,5 +100,5 @@ async function fetchReadable(
 export function laterOf(a: string | null, b: string | null | undefined): string | null {
   if (!b) return a
   if (!a) return b
-  return Date.parse(b) > Date.parse(a) ? b : a
+  return compareInstants(b, a) > 0 ? b : a
 }

@@ -329,8 +329,11 @@ export class MonitorSession {
 
   private onMessage(received: ServerMessage): void {
     const message = this.sanitize(received)
+    // Only an answer to `execute_workflow` can be an update of an execution never seen before.
     const isNew =
-      message.type === 'execution_update' && !this.store.getExecution(message.execution.id)
+      message.type === 'execution_update' &&
+      this.correlator.awaitsCommand &&
+      !this.store.getExecution(message.execution.id)
     const answer = this.correlator.match(message, isNew)
     const kind = answer?.request.kind
     if (answer && (kind === 'subscribe' || kind === 'unsubscribe')) {
@@ -367,7 +370,7 @@ export class MonitorSession {
   /** One pipeline for pushed and reconciled executions; the watermark follows while live. */
   private ingest(execution: Execution, baseline = false, missed?: Alert[]): void {
     this.watermark.observe(execution.started_at, this.isLive)
-    if (this.pipeline.ingest(execution, { baseline, missed })) this.saver?.schedule()
+    if (this.pipeline.ingest(execution, baseline, missed)) this.saver?.schedule()
   }
 
   /** Reconciled executions, within what this session follows. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { canonicalServerMessage } from './canonical'
 import { startCollecting } from './lenient'
 import { CLIENT_MESSAGE_TYPES, ClientMessageSchema, SERVER_MESSAGE_SCHEMAS } from './messages'
 import type { ClientMessage, ServerMessage } from './messages'
@@ -83,6 +84,18 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; re
 const serverSchema = (type: string): z.ZodType<ServerMessage> | undefined =>
   SERVER_MESSAGE_SCHEMAS.get(type)
 
+/** Shared by every frame that had nothing to reject or drop (never written to). */
+const NOTHING: never[] = []
+Object.freeze(NOTHING)
+
+/** One server message: itself when it needs no schema (canonical.ts), else the schema's verdict. */
+function classifyServer(
+  value: unknown
+): { ok: true; message: ServerMessage } | { ok: false; rejected: Rejected } {
+  const message = canonicalServerMessage(value)
+  return message ? { ok: true, message } : classify(value, serverSchema)
+}
+
 /**
  * Parses and validates one server frame; a `batch` (`{type:"batch", messages:[…]}`, which does
  * not nest) is unwrapped and each entry validated on its own. Never throws.
@@ -91,6 +104,9 @@ export function decodeServerFrame(text: string): DecodedFrame<ServerMessage> {
   const json = parseJson(text)
   if (!json.ok) return { messages: [], rejected: [json.rejected], dropped: [] }
   const value = json.value as { type?: unknown; messages?: unknown } | null
+  // The common case, a single message as a well-behaved server sends it: no schema, no copies.
+  const canonical = canonicalServerMessage(value)
+  if (canonical) return { messages: [canonical], rejected: NOTHING, dropped: NOTHING }
   const entries =
     typeof value === 'object' && value !== null && value.type === 'batch'
       ? Array.isArray(value.messages)
@@ -108,7 +124,7 @@ export function decodeServerFrame(text: string): DecodedFrame<ServerMessage> {
   const outer = startCollecting(out.dropped)
   try {
     for (const entry of entries) {
-      const result = classify(entry, serverSchema)
+      const result = classifyServer(entry)
       if (result.ok) out.messages.push(result.message)
       else out.rejected.push(result.rejected)
     }

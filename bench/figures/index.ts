@@ -1,0 +1,8 @@
+import { burst } from './burst'
+import { coreHeap } from './core-heap'
+import { coreLatency } from './core-latency'
+import { coreThroughput } from './core-throughput'
+import type { FigureModule } from './figure'
+
+/** Every figure module, in the order they run (background ones start first, alongside). */
+export const FIGURE_MODULES: FigureModule[] = [coreThroughput, coreLatency, burst, coreHeap]

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util'
+import WebSocket from 'ws'
+import { childChannel, nowUs } from '../lib/child'
+import { percentile } from '../lib/stats'
+
+// The physical baseline: a bare `ws` client doing nothing but JSON.parse on each frame of the
+// same stream, over the same loopback socket, in a process of its own. Nothing of the core is
+// loaded here. It counts (throughput) or times (latency, for context) like the core receiver.
+
+const { values } = parseArgs({ options: { url: { type: 'string' } } })
+
+let mode: 'count' | 'latency' | undefined
+let target = 0
+let seen = 0
+let firstUs = 0
+let firstCpu = process.cpuUsage()
+let latencies = new Float64Array(0)
+let sink = 0
+
+const { send } = childChannel((message) => {
+  mode = message.type === 'latency' ? 'latency' : 'count'
+  target = message.count as number
+  seen = 0
+  latencies = new Float64Array(mode === 'latency' ? target : 0)
+  send({ type: 'armed' })
+})
+
+const ws = new WebSocket(`${values.url!.replace(/^http/, 'ws')}/api/v1/ws?token=bench-token`)
+ws.on('open', () => send({ type: 'ready' }))
+ws.on('message', (data: Buffer) => {
+  const value = JSON.parse(data.toString()) as { type?: string; sent_us?: number }
+  // Keep the parse observable so it cannot be optimised away.
+  if (value.type === 'execution_update') sink++
+  if (mode === 'latency' && typeof value.sent_us === 'number') {
+    latencies[seen] = (nowUs() - value.sent_us) / 1000
+    if (++seen === target) {
+      mode = undefined
+      const sorted = latencies.sort()
+      send({
+        type: 'latencies',
+        count: seen,
+        p50: percentile(sorted, 0.5),
+        p99: percentile(sorted, 0.99),
+        max: sorted[seen - 1]
+      })
+    }
+    return
+  }
+  if (mode !== 'count') return
+  if (seen === 0) {
+    firstUs = nowUs()
+    firstCpu = process.cpuUsage()
+  }
+  if (++seen === target) {
+    mode = undefined
+    const cpu = process.cpuUsage(firstCpu)
+    send({
+      type: 'counted',
+      count: seen,
+      us: nowUs() - firstUs,
+      cpu_us: cpu.user + cpu.system,
+      sink
+    })
+  }
+})
+ws.on('error', (error) => {
+  throw error
+})
