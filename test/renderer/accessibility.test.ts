@@ -1,13 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
-import type { Browser } from 'playwright'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  chromiumSkipReason,
-  patientPolls,
-  launchChromium,
-  openDashboard,
-  screenshot
-} from './dashboard-page'
+import { afterAll, describe, expect, it } from 'vitest'
+import { screenshot, useDashboardSpecs } from './dashboard-page'
 import type { BrowserGlobals } from './browser-globals'
 import { mainViews, startPopulated } from './tour'
 import type { Populated } from './tour'
@@ -16,52 +9,44 @@ import type { Populated } from './tour'
 // no serious or critical violation, nothing is blocked by the CSP, and each view is saved as a
 // screenshot (test-results/screenshots) for people to look at.
 
-if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
+describe('accessibility of every view', () => {
+  const specs = useDashboardSpecs('accessibility of every view')
+  let world: Populated | undefined
 
-describe.skipIf(chromiumSkipReason !== null)('accessibility of every view', () => {
-  let browser: Browser
-  let world: Populated
-
-  beforeAll(async () => {
-    patientPolls()
-    browser = await launchChromium()
+  specs.beforeAll(async () => {
     world = await startPopulated()
   }, 60_000)
   afterAll(async () => {
     await world?.dispose()
-    await browser?.close()
   })
 
   for (const [index, colorScheme] of (['dark', 'light'] as const).entries()) {
     it(`has no serious or critical violation in the ${colorScheme} theme`, async () => {
-      const ui = await openDashboard(browser, world.dash, { colorScheme })
-      try {
-        const found: string[] = []
-        for (const view of mainViews(world.failedIds[index])) {
-          await view.open(ui)
-          const results = await new AxeBuilder({ page: ui.page }).analyze()
-          for (const violation of results.violations) {
-            if (violation.impact !== 'serious' && violation.impact !== 'critical') continue
-            const where = violation.nodes.map((node) => node.target.join(' ')).slice(0, 3)
-            found.push(`${view.name}: ${violation.id} (${violation.impact}) at ${where.join(', ')}`)
-          }
-          await screenshot(ui.page, `${view.name}-${colorScheme}`)
+      const { dash, failedIds } = world!
+      const { ui } = await specs.open({ on: dash, colorScheme })
+      const found: string[] = []
+      for (const view of mainViews(failedIds[index])) {
+        await view.open(ui)
+        const results = await new AxeBuilder({ page: ui.page }).analyze()
+        for (const violation of results.violations) {
+          if (violation.impact !== 'serious' && violation.impact !== 'critical') continue
+          const where = violation.nodes.map((node) => node.target.join(' ')).slice(0, 3)
+          found.push(`${view.name}: ${violation.id} (${violation.impact}) at ${where.join(', ')}`)
         }
-        expect(found).toEqual([])
-        // The theme really is the one asked for.
-        const scheme = await ui.page
-          .locator('html')
-          .evaluate((html) =>
-            (globalThis as unknown as BrowserGlobals)
-              .getComputedStyle(html)
-              .getPropertyValue('color-scheme')
-              .trim()
-          )
-        expect(scheme).toBe(colorScheme)
-        await ui.expectClean()
-      } finally {
-        await ui.close()
+        await screenshot(ui.page, `${view.name}-${colorScheme}`)
       }
+      expect(found).toEqual([])
+      // The theme really is the one asked for.
+      const scheme = await ui.page
+        .locator('html')
+        .evaluate((html) =>
+          (globalThis as unknown as BrowserGlobals)
+            .getComputedStyle(html)
+            .getPropertyValue('color-scheme')
+            .trim()
+        )
+      expect(scheme).toBe(colorScheme)
+      await ui.expectClean()
     }, 90_000)
   }
 })

@@ -1,25 +1,13 @@
-import type { Browser } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Gateway } from '@gateway'
 import { TokenVault } from '@main/core/token-vault'
-import { memoryKeychain, startDashboardServer } from '../fixtures/app'
-import type { DashboardServer } from '../fixtures/app'
+import { memoryKeychain } from '../fixtures/app'
 import { CORE_GATEWAY_DEFAULTS, startTestGateway } from '../fixtures/gateway'
-import {
-  chromiumSkipReason,
-  patientPolls,
-  launchChromium,
-  openDashboard,
-  rowIds,
-  waitForState
-} from './dashboard-page'
+import { rowIds, useDashboardSpecs } from './dashboard-page'
 import type { BrowserGlobals } from './browser-globals'
-import type { DashboardPage } from './dashboard-page'
 
 // The executions table in Chromium against the real core and gateway: filters and id search,
 // older history paged from the server's REST API, and cancelling a running execution.
-
-if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
 
 /** Waits until the engine has no execution still running. */
 async function settled(gateway: Gateway): Promise<void> {
@@ -31,29 +19,13 @@ async function settled(gateway: Gateway): Promise<void> {
   throw new Error('executions did not finish')
 }
 
-describe.skipIf(chromiumSkipReason !== null)('the executions table', () => {
-  let browser: Browser
-  let server: Gateway | undefined
-  let dash: DashboardServer | undefined
-  let ui: DashboardPage | undefined
-
-  beforeAll(async () => {
-    patientPolls()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-  afterEach(async () => {
-    await ui?.close()
-    await dash?.dispose()
-    await server?.close()
-    ui = dash = server = undefined
-  })
+describe('the executions table', () => {
+  const specs = useDashboardSpecs('the executions table')
 
   it('filters by status and workflow, searches by id, and pages older history from the server', async () => {
     // 60 executions that finished before the app started: the server's history.
-    server = await startTestGateway(CORE_GATEWAY_DEFAULTS)
+    const server = await startTestGateway(CORE_GATEWAY_DEFAULTS)
+    specs.afterThisTest(() => server.close())
     for (let i = 0; i < 60; i++) {
       server.engine.startExecution(
         i % 3 ? 'wf_order_processing' : 'wf_nightly_etl',
@@ -66,14 +38,14 @@ describe.skipIf(chromiumSkipReason !== null)('the executions table', () => {
     await settled(server)
     const vault = new TokenVault({ backend: memoryKeychain() })
     await vault.set('prod', await server.mintToken({ sub: 'oncall@example.com' }))
-    dash = await startDashboardServer({
-      localDevMode: false,
-      profiles: [{ id: 'prod', name: 'Production', server_url: server.url }],
-      vault
+    const { ui, page } = await specs.open({
+      server: {
+        localDevMode: false,
+        profiles: [{ id: 'prod', name: 'Production', server_url: server.url }],
+        vault
+      },
+      connected: 'prod'
     })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'prod', 'open')
     await ui.open('#/executions')
 
     // Live: three new ones.
@@ -116,14 +88,9 @@ describe.skipIf(chromiumSkipReason !== null)('the executions table', () => {
   })
 
   it('cancels a running execution', async () => {
-    dash = await startDashboardServer({
-      localDevMode: true,
-      gateway: { actionDelayMs: [2_000, 2_500] }
+    const { ui, page, engine } = await specs.openLocal({
+      server: { gateway: { actionDelayMs: [2_000, 2_500] } }
     })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'local', 'open')
-    const engine = dash.app.localGateway().engine
     const run = engine.startExecution('wf_nightly_etl', {}, { outcome: 'succeed' })!
     await ui.open(`#/executions/local/${run.id}`)
     await page.locator('[data-testid="execution-detail"][data-status="running"]').waitFor()

@@ -1,49 +1,17 @@
-import type { Browser } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startDashboardServer } from '../fixtures/app'
-import type { DashboardServer } from '../fixtures/app'
-import {
-  chromiumSkipReason,
-  patientPolls,
-  launchChromium,
-  openDashboard,
-  waitForState
-} from './dashboard-page'
+import { describe, expect, it } from 'vitest'
+import { useDashboardSpecs } from './dashboard-page'
 import type { BrowserGlobals } from './browser-globals'
-import type { DashboardPage } from './dashboard-page'
 
 // The failure feed in Chromium against the real core and gateway: a failed execution appears,
 // newest first and marked new; one click opens its detail with the failed action's error; a
 // tray or notification click (`show_execution`) opens the execution it names.
 
-if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
-
-describe.skipIf(chromiumSkipReason !== null)('the failure feed', () => {
-  let browser: Browser
-  let dash: DashboardServer | undefined
-  let ui: DashboardPage | undefined
-
-  beforeAll(async () => {
-    patientPolls()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-  afterEach(async () => {
-    await ui?.close()
-    await dash?.dispose()
-    ui = undefined
-    dash = undefined
-  })
+describe('the failure feed', () => {
+  const specs = useDashboardSpecs('the failure feed')
 
   it('shows a failure as it happens; clicking it opens the failed action and marks it seen', async () => {
-    dash = await startDashboardServer({ localDevMode: true })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'local', 'open')
+    const { ui, page, engine } = await specs.openLocal()
     await page.getByText('No failures').waitFor()
-    const engine = dash.app.localGateway().engine
 
     const first = engine.startExecution('wf_nightly_etl', {}, { outcome: 'fail' })!
     const feed = page.getByTestId('failure-item')
@@ -95,11 +63,7 @@ describe.skipIf(chromiumSkipReason !== null)('the failure feed', () => {
   })
 
   it('opens the execution a tray or notification click names', async () => {
-    dash = await startDashboardServer({ localDevMode: true })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'local', 'open')
-    const engine = dash.app.localGateway().engine
+    const { dash, ui, page, engine } = await specs.openLocal()
     const run = engine.startExecution('wf_user_onboarding', {}, { outcome: 'succeed' })!
     await ui.open('#/settings')
     dash.app.service.showExecution('local', run.id)

@@ -1,21 +1,10 @@
-import type { Browser, Page } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startDashboardServer } from '../fixtures/app'
-import type { DashboardServer } from '../fixtures/app'
+import type { Page } from 'playwright'
+import { describe, expect, it } from 'vitest'
 import type { BrowserGlobals } from './browser-globals'
-import {
-  chromiumSkipReason,
-  patientPolls,
-  launchChromium,
-  openDashboard,
-  waitForState
-} from './dashboard-page'
-import type { DashboardPage } from './dashboard-page'
+import { useDashboardSpecs } from './dashboard-page'
 
 // Every view reached and used with the keyboard alone, in Chromium against the real core and
 // gateway; every control that takes the focus on the way shows it.
-
-if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
 
 /** What the focused element is, and whether its focus ring can be seen. */
 function focused(page: Page) {
@@ -70,39 +59,20 @@ async function tabTo(page: Page, selector: string, options: { back?: boolean; ma
   throw new Error(`never reached ${selector}; passed ${passed.join(', ')}`)
 }
 
-describe.skipIf(chromiumSkipReason !== null)('keyboard-only use', () => {
-  let browser: Browser
-  let dash: DashboardServer | undefined
-  let ui: DashboardPage | undefined
-
-  beforeAll(async () => {
-    patientPolls()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-  afterEach(async () => {
-    await ui?.close()
-    await dash?.dispose()
-    ui = dash = undefined
-  })
+describe('keyboard-only use', () => {
+  const specs = useDashboardSpecs('keyboard-only use')
 
   /** A dashboard with one failed and one completed execution. */
   async function start() {
-    dash = await startDashboardServer({ localDevMode: true })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'local', 'open')
-    const engine = dash.app.localGateway().engine
+    const { ui, page, engine } = await specs.openLocal()
     const failed = engine.startExecution('wf_nightly_etl', {}, { outcome: 'fail' })!
     engine.startExecution('wf_user_onboarding', {}, { outcome: 'succeed' })
     await page.getByTestId('failure-item').waitFor()
-    return { page, failed }
+    return { ui, page, failed }
   }
 
   it('works the overview, an execution and the table with the keyboard alone', async () => {
-    const { page, failed } = await start()
+    const { ui, page, failed } = await start()
 
     // The first Tab offers the skip link; it takes the focus to the view's heading.
     await page.keyboard.press('Tab')
@@ -144,11 +114,11 @@ describe.skipIf(chromiumSkipReason !== null)('keyboard-only use', () => {
     await page.keyboard.press('Enter')
     await page.getByTestId('executions-table').waitFor()
     await expect.poll(async () => (await focused(page))?.text).toBe('Executions')
-    await ui!.expectClean()
+    await ui.expectClean()
   })
 
   it('works the workflows and the settings with the keyboard alone', async () => {
-    const { page } = await start()
+    const { ui, page } = await start()
     // Workflows: Run opens the editor with the focus in it; Escape closes; Ctrl+Enter runs.
     await tabTo(page, '[data-testid="nav-workflows"]')
     await page.keyboard.press('Enter')
@@ -185,6 +155,6 @@ describe.skipIf(chromiumSkipReason !== null)('keyboard-only use', () => {
     await tabTo(page, '[data-testid="add-profile"]', { back: true })
     await page.keyboard.press('Enter')
     expect((await focused(page))?.testId).toBe('profile-name')
-    await ui!.expectClean()
+    await ui.expectClean()
   }, 90_000)
 })

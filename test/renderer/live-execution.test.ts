@@ -1,41 +1,14 @@
-import type { Browser, WebSocket as PageSocket } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startDashboardServer } from '../fixtures/app'
-import type { DashboardServer } from '../fixtures/app'
-import {
-  chromiumSkipReason,
-  patientPolls,
-  launchChromium,
-  openDashboard,
-  waitForState
-} from './dashboard-page'
-import type { BrowserGlobals } from './browser-globals'
+import type { WebSocket as PageSocket } from 'playwright'
+import { describe, expect, it } from 'vitest'
+import { recordReadings, useDashboardSpecs, waitForState } from './dashboard-page'
 import type { DashboardPage } from './dashboard-page'
 
 // Running a workflow from the dashboard, in Chromium, against the real core and gateway: the
 // JSON editor refuses what is not JSON before anything is sent, and the new execution's
 // progress and logs arrive live.
 
-if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
-
-describe.skipIf(chromiumSkipReason !== null)('running a workflow from the dashboard', () => {
-  let browser: Browser
-  let dash: DashboardServer | undefined
-  let ui: DashboardPage | undefined
-
-  beforeAll(async () => {
-    patientPolls()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-  afterEach(async () => {
-    await ui?.close()
-    await dash?.dispose()
-    ui = undefined
-    dash = undefined
-  })
+describe('running a workflow from the dashboard', () => {
+  const specs = useDashboardSpecs('running a workflow from the dashboard')
 
   /** Every command the page sends over its bridge socket, by method name. */
   function recordCommands(page: DashboardPage['page']): string[] {
@@ -50,11 +23,7 @@ describe.skipIf(chromiumSkipReason !== null)('running a workflow from the dashbo
   }
 
   it('rejects input that is not JSON next to the editor and sends nothing', async () => {
-    dash = await startDashboardServer({ localDevMode: true })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'local', 'open')
-    const engine = dash.app.localGateway().engine
+    const { ui, page, engine } = await specs.openLocal()
     const before = engine.listExecutions().length
     // The socket already exists; record what is sent from now on by reloading into it.
     const sent = recordCommands(page)
@@ -93,13 +62,9 @@ describe.skipIf(chromiumSkipReason !== null)('running a workflow from the dashbo
 
   it('shows the new execution with live progress and its logs', async () => {
     // Slow enough actions that a person (and this test) sees the execution move.
-    dash = await startDashboardServer({
-      localDevMode: true,
-      gateway: { actionDelayMs: [500, 700] }
+    const { ui, page, engine } = await specs.openLocal({
+      server: { gateway: { actionDelayMs: [500, 700] } }
     })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'local', 'open')
     await ui.open('#/workflows')
     await page
       .locator('[data-testid="workflow-row"][data-workflow-id="wf_order_processing"]')
@@ -111,33 +76,22 @@ describe.skipIf(chromiumSkipReason !== null)('running a workflow from the dashbo
     const detail = page.getByTestId('execution-detail')
     await detail.waitFor()
     // Record every status and progress text the detail shows, as it changes.
-    await page.evaluate(() => {
-      const { document, MutationObserver } = globalThis as unknown as BrowserGlobals
-      const seen: string[] = []
-      ;(globalThis as unknown as BrowserGlobals).__progress = seen
-      const record = () => {
-        const view = document.querySelector('[data-testid="execution-detail"]')
-        const text = document.querySelector('[data-testid="detail-progress"]')?.textContent ?? ''
-        const entry = `${view?.getAttribute('data-status')} ${text}`
-        if (seen[seen.length - 1] !== entry) seen.push(entry)
-      }
-      record()
-      new MutationObserver(record).observe(document.body, {
-        subtree: true,
-        childList: true,
-        characterData: true,
-        attributes: true
-      })
-    })
+    const progress = await recordReadings(
+      page,
+      [
+        { selector: '[data-testid="execution-detail"]', attribute: 'data-status' },
+        { selector: '[data-testid="detail-progress"]' }
+      ],
+      ' '
+    )
     const id = (await page.getByTestId('detail-id').textContent())?.trim() ?? ''
-    const engine = dash.app.localGateway().engine
     expect(engine.getExecution(id)?.input).toEqual({ order_id: 'ord_77', priority: 'high' })
     expect(await page.getByTestId('detail-input').textContent()).toContain('"ord_77"')
 
     await page
       .locator('[data-testid="execution-detail"][data-status="completed"]')
       .waitFor({ timeout: 20_000 })
-    const seen = await page.evaluate(() => (globalThis as unknown as BrowserGlobals).__progress)
+    const seen = await progress()
     // It was seen running part-way through, then complete.
     expect(seen.some((s) => /^running Action [1-3] of 4 · \d+%$/.test(s))).toBe(true)
     expect(seen[seen.length - 1]).toBe('completed Action 4 of 4 · 100%')

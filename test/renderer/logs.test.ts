@@ -1,21 +1,9 @@
-import type { Browser } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startDashboardServer } from '../fixtures/app'
-import type { DashboardServer } from '../fixtures/app'
-import {
-  chromiumSkipReason,
-  patientPolls,
-  launchChromium,
-  openDashboard,
-  waitForState
-} from './dashboard-page'
-import type { DashboardPage } from './dashboard-page'
+import { describe, expect, it } from 'vitest'
+import { useDashboardSpecs } from './dashboard-page'
 
 // An execution's live logs in Chromium, from the real gateway through the real core: level
 // filter, text search, a virtualized list, and a follow-tail that pauses when the person scrolls
 // up and resumes on "Jump to latest".
-
-if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
 
 /** "123 lines" or "4 of 123 lines" → [shown, total]. */
 function parseCount(text: string | null): [number, number] {
@@ -23,31 +11,11 @@ function parseCount(text: string | null): [number, number] {
   return numbers.length === 2 ? [numbers[0], numbers[1]] : [numbers[0] ?? 0, numbers[0] ?? 0]
 }
 
-describe.skipIf(chromiumSkipReason !== null)('execution logs', () => {
-  let browser: Browser
-  let dash: DashboardServer | undefined
-  let ui: DashboardPage | undefined
-
-  beforeAll(async () => {
-    patientPolls()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-  afterEach(async () => {
-    await ui?.close()
-    await dash?.dispose()
-    ui = undefined
-    dash = undefined
-  })
+describe('execution logs', () => {
+  const specs = useDashboardSpecs('execution logs')
 
   it('filters by level and searches the text', async () => {
-    dash = await startDashboardServer({ localDevMode: true })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'local', 'open')
-    const engine = dash.app.localGateway().engine
+    const { ui, page, engine } = await specs.openLocal()
     const run = engine.startExecution('wf_order_processing', {}, { outcome: 'fail' })!
     await ui.open(`#/executions/local/${run.id}`)
     const rows = page.getByTestId('log-row')
@@ -83,11 +51,9 @@ describe.skipIf(chromiumSkipReason !== null)('execution logs', () => {
 
   it('follows new lines, pauses when scrolled up, resumes on "Jump to latest"; rows are virtualized', async () => {
     // 90 actions of 50-90 ms: about 185 lines arriving over several seconds.
-    dash = await startDashboardServer({ localDevMode: true, gateway: { actionDelayMs: [50, 90] } })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'local', 'open')
-    const engine = dash.app.localGateway().engine
+    const { ui, page, engine } = await specs.openLocal({
+      server: { gateway: { actionDelayMs: [50, 90] } }
+    })
     const workflow = engine.createWorkflow({
       name: 'Long Import',
       actions: Array.from({ length: 90 }, (_, i) => `Import batch ${i + 1}`)

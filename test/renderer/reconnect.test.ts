@@ -1,89 +1,57 @@
-import type { Browser, Page } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Gateway } from '@gateway'
+import type { Page } from 'playwright'
+import { describe, expect, it } from 'vitest'
 import { TokenVault } from '@main/core/token-vault'
-import { memoryKeychain, startDashboardServer, TEST_SESSION_DEFAULTS } from '../fixtures/app'
-import type { DashboardServer } from '../fixtures/app'
+import { memoryKeychain } from '../fixtures/app'
 import { RestartableGateway, startOnPort } from '../fixtures/gateway'
 import {
-  chromiumSkipReason,
-  patientPolls,
-  launchChromium,
-  openDashboard,
   profileStatus,
+  retriesEvery,
   rowIds,
+  useDashboardSpecs,
   waitForState
 } from './dashboard-page'
 import type { BrowserGlobals } from './browser-globals'
-import type { DashboardPage } from './dashboard-page'
 
 // A server profile in Chromium against the real core and a real gateway that goes away: the
 // status bar counts down to the next attempt and offers "Retry now"; the table comes back with
 // what happened meanwhile and no row twice. A token the server stops accepting asks for a new
 // one, and signing in never shows the token again.
 
-if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
-
-/** Retries about 3 s apart (no jitter), so a person can read the countdown. */
-const SLOW_RETRIES = {
-  ...TEST_SESSION_DEFAULTS,
-  connection: {
-    ...TEST_SESSION_DEFAULTS.connection,
-    backoff: { baseMs: 3_000, capMs: 3_000, maxFastAttempts: 1_000 },
-    random: () => 0.999
-  }
-}
-
-describe.skipIf(chromiumSkipReason !== null)('a server that goes away', () => {
-  let browser: Browser
-  let server: RestartableGateway | undefined
-  let replacement: Gateway | undefined
-  let dash: DashboardServer | undefined
-  let ui: DashboardPage | undefined
-
-  beforeAll(async () => {
-    patientPolls()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-  afterEach(async () => {
-    await ui?.close()
-    await dash?.dispose()
-    await replacement?.close()
-    await server?.dispose()
-    ui = dash = server = replacement = undefined
-  })
+describe('a server that goes away', () => {
+  const specs = useDashboardSpecs('a server that goes away')
 
   /** A dashboard watching profile `prod` on a restartable gateway, signed in. */
   async function start(options: { beforeLoad?: (page: Page) => void } = {}) {
-    server = await RestartableGateway.start({
+    const server = await RestartableGateway.start({
       autoRun: false,
       actionDelayMs: [5, 20],
       failureRate: 0,
       seed: 7
     })
+    specs.afterThisTest(() => server.dispose())
     const vault = new TokenVault({ backend: memoryKeychain() })
     await vault.set('prod', await server.gateway.mintToken({ sub: 'oncall@example.com' }))
-    dash = await startDashboardServer({
-      localDevMode: false,
-      profiles: [{ id: 'prod', name: 'Production', server_url: server.gateway.url }],
-      vault,
-      service: { session: SLOW_RETRIES }
+    const { dash, ui, page } = await specs.open({
+      ...options,
+      server: {
+        localDevMode: false,
+        profiles: [{ id: 'prod', name: 'Production', server_url: server.gateway.url }],
+        vault,
+        // Retries about 3 s apart, so a person can read the countdown.
+        service: { session: retriesEvery(3_000) }
+      },
+      connected: 'prod'
     })
-    ui = await openDashboard(browser, dash, options)
-    await waitForState(ui.page, 'prod', 'open')
-    return { page: ui.page, engine: server.engine }
+    return { server, dash, ui, page, engine: server.engine }
   }
 
   it('counts down to the next attempt, retries now on request, then shows each execution once', async () => {
-    const { page, engine } = await start()
-    await ui!.open('#/executions')
+    const { server, ui, page, engine } = await start()
+    await ui.open('#/executions')
     const before = [0, 1, 2].map(() => engine.startExecution('wf_order_processing', {})!.id)
     await expect.poll(() => rowIds(page)).toHaveLength(3)
 
-    await server!.stop()
+    await server.stop()
     await waitForState(page, 'prod', 'reconnecting')
     const countdown = profileStatus(page, 'prod').getByTestId('retry-countdown')
     // A live countdown: within one attempt it ticks down by itself, between state changes.
@@ -117,7 +85,7 @@ describe.skipIf(chromiumSkipReason !== null)('a server that goes away', () => {
     const during = [0, 1].map(
       () => engine.startExecution('wf_user_onboarding', {}, { outcome: 'fail' })!.id
     )
-    await server!.resume()
+    await server.resume()
     await profileStatus(page, 'prod').getByTestId('retry-now').click()
     await waitForState(page, 'prod', 'open')
     await profileStatus(page, 'prod').getByTestId('retry-countdown').waitFor({ state: 'detached' })
@@ -136,25 +104,26 @@ describe.skipIf(chromiumSkipReason !== null)('a server that goes away', () => {
     expect(final).toHaveLength(6)
     expect(new Set(final).size).toBe(6)
     // The failures from the outage are in the feed, once each.
-    await ui!.open('#/overview')
+    await ui.open('#/overview')
     const feed = page.getByTestId('failure-item')
     await expect.poll(() => feed.count()).toBe(2)
-    await ui!.expectClean()
+    await ui.expectClean()
   })
 
   it('asks to sign in again when the token is refused, and never shows the token', async () => {
     const received: string[] = []
-    const { page, engine } = await start({
+    const { server, dash, ui, page, engine } = await start({
       beforeLoad: (p) =>
         p.on('websocket', (socket) =>
           socket.on('framereceived', (frame) => received.push(String(frame.payload)))
         )
     })
     // The server restarts with a new signing key: the stored token is no longer accepted.
-    await server!.stop()
-    replacement = await startOnPort(engine, server!.port, {
+    await server.stop()
+    const replacement = await startOnPort(engine, server.port, {
       secret: 'a-new-signing-key-for-this-server-0123456789'
     })
+    specs.afterThisTest(() => replacement.close())
     await waitForState(page, 'prod', 'auth_failed')
     expect(await profileStatus(page, 'prod').getByTestId('connection-label').textContent()).toBe(
       'Sign-in needed'
@@ -199,7 +168,7 @@ describe.skipIf(chromiumSkipReason !== null)('a server that goes away', () => {
     expect(html).not.toContain(token)
     expect(received.length).toBeGreaterThan(0)
     expect(received.filter((frame) => frame.includes(token))).toEqual([])
-    expect(dash!.app.logs.filter((line) => line.includes(token))).toEqual([])
-    await ui!.expectClean()
+    expect(dash.app.logs.filter((line) => line.includes(token))).toEqual([])
+    await ui.expectClean()
   })
 })

@@ -1,45 +1,24 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startDashboardServer } from '../fixtures/app'
+import type { Page } from 'playwright'
+import { describe, expect, it } from 'vitest'
 import { freePort } from '../fixtures/gateway'
-import type { DashboardServer } from '../fixtures/app'
-import {
-  chromiumSkipReason,
-  patientPolls,
-  launchChromium,
-  openDashboard,
-  waitForDashboard
-} from './dashboard-page'
-import type { DashboardPage } from './dashboard-page'
+import { useDashboardSpecs, waitForDashboard } from './dashboard-page'
 
 // Settings in Chromium against the real app service: errors appear next to the field that caused
 // them, and what was changed is still there after a reload and after the app restarts on the
 // same settings file.
 
-if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
+describe('settings', () => {
+  const specs = useDashboardSpecs('settings')
 
-describe.skipIf(chromiumSkipReason !== null)('settings', () => {
-  let browser: Browser
-  let settingsDir: string
-  let dash: DashboardServer | undefined
-  let ui: DashboardPage | undefined
-
-  beforeAll(async () => {
-    patientPolls()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-  afterEach(async () => {
-    await ui?.close()
-    await dash?.dispose()
-    ui = dash = undefined
-    rmSync(settingsDir, { recursive: true, force: true })
-  })
+  /** A settings directory of its own, removed after the test. */
+  function freshSettingsDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'nebula-dash-settings-'))
+    specs.afterThisTest(() => rmSync(dir, { recursive: true, force: true }))
+    return dir
+  }
 
   /** What the settings view shows, read from the page. */
   async function readSettings(page: Page) {
@@ -86,10 +65,9 @@ describe.skipIf(chromiumSkipReason !== null)('settings', () => {
   }
 
   it('shows errors next to their field, and keeps every change across a reload and a restart', async () => {
-    settingsDir = mkdtempSync(join(tmpdir(), 'nebula-dash-settings-'))
-    dash = await startDashboardServer({ localDevMode: true, settingsDir })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
+    const settingsDir = freshSettingsDir()
+    const first = await specs.open({ server: { localDevMode: true, settingsDir } })
+    const { ui, page } = first
     await ui.open('#/settings')
     await page
       .locator('[data-testid="workflow-notify"][data-workflow-id="wf_nightly_etl"]')
@@ -135,38 +113,36 @@ describe.skipIf(chromiumSkipReason !== null)('settings', () => {
       .waitFor()
     expect(await readSettings(page)).toEqual(expected)
     await ui.expectClean()
-    await ui.close()
 
     // So does the app started again on the same settings file.
-    await dash.dispose()
+    await first.close()
     const file = JSON.parse(readFileSync(join(settingsDir, 'settings.json'), 'utf8')) as {
       notifications: { singles_per_minute: number }
     }
     expect(file.notifications.singles_per_minute).toBe(7)
-    dash = await startDashboardServer({ settingsDir })
-    ui = await openDashboard(browser, dash)
-    await ui.open('#/settings')
-    await ui.page
+    const again = await specs.open({ server: { settingsDir } })
+    await again.ui.open('#/settings')
+    await again.page
       .locator('[data-testid="workflow-notify"][data-workflow-id="wf_nightly_etl"]')
       .waitFor()
-    expect(await readSettings(ui.page)).toEqual(expected)
-    await ui.expectClean()
+    expect(await readSettings(again.page)).toEqual(expected)
+    await again.ui.expectClean()
   })
 
   it('edits a profile (refusing a bad address there too) and removes it', async () => {
-    settingsDir = mkdtempSync(join(tmpdir(), 'nebula-dash-settings-'))
-    dash = await startDashboardServer({
-      settingsDir,
-      profiles: [
-        {
-          id: 'staging',
-          name: 'Staging',
-          server_url: 'https://staging.example.com',
-          enabled: false
-        }
-      ]
+    const { ui } = await specs.open({
+      server: {
+        settingsDir: freshSettingsDir(),
+        profiles: [
+          {
+            id: 'staging',
+            name: 'Staging',
+            server_url: 'https://staging.example.com',
+            enabled: false
+          }
+        ]
+      }
     })
-    ui = await openDashboard(browser, dash)
     await ui.open('#/settings')
     const card = ui.page.locator('[data-testid="profile-card"]').filter({ hasText: 'Staging' })
     await card.getByTestId('profile-edit').click()

@@ -4,66 +4,27 @@ import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
-import type { Browser } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TokenVault } from '@main/core/token-vault'
-import {
-  memoryKeychain,
-  RENDERER_DIR,
-  startDashboardServer,
-  TEST_SESSION_DEFAULTS
-} from '../fixtures/app'
-import type { DashboardServer } from '../fixtures/app'
+import { memoryKeychain, RENDERER_DIR } from '../fixtures/app'
 import { freePort } from '../fixtures/gateway'
 import {
-  chromiumSkipReason,
-  patientPolls,
-  launchChromium,
-  openDashboard,
   profileStatus,
+  recordReadings,
+  retriesEvery,
+  useDashboardSpecs,
   waitForState
 } from './dashboard-page'
-import type { BrowserGlobals } from './browser-globals'
-import type { DashboardPage } from './dashboard-page'
 
 // The states a view shows when it has nothing to show, in Chromium against the real app
 // service: no server configured yet, nothing run yet, a server that cannot be reached, and the
 // page opened without any app behind it.
 
-/** Retries a second apart, as a person would see them. */
-const SLOW_RETRIES = {
-  ...TEST_SESSION_DEFAULTS,
-  connection: {
-    ...TEST_SESSION_DEFAULTS.connection,
-    backoff: { baseMs: 1_000, capMs: 1_000, maxFastAttempts: 1_000 },
-    random: () => 0.999
-  }
-}
-
-if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
-
-describe.skipIf(chromiumSkipReason !== null)('empty and error states', () => {
-  let browser: Browser
-  let dash: DashboardServer | undefined
-  let ui: DashboardPage | undefined
-
-  beforeAll(async () => {
-    patientPolls()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-  afterEach(async () => {
-    await ui?.close()
-    await dash?.dispose()
-    ui = dash = undefined
-  })
+describe('empty and error states', () => {
+  const specs = useDashboardSpecs('empty and error states')
 
   it('with no server yet, every view says how to get one, and local dev mode starts one', async () => {
-    dash = await startDashboardServer({ localDevMode: false })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
+    const { ui, page } = await specs.open({ server: { localDevMode: false } })
     expect(await page.getByTestId('status-profiles').textContent()).toContain(
       'No server configured'
     )
@@ -93,14 +54,15 @@ describe.skipIf(chromiumSkipReason !== null)('empty and error states', () => {
     const port = await freePort()
     const vault = new TokenVault({ backend: memoryKeychain() })
     await vault.set('prod', 'eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl')
-    dash = await startDashboardServer({
-      localDevMode: false,
-      profiles: [{ id: 'prod', name: 'Production', server_url: `http://127.0.0.1:${port}` }],
-      vault,
-      service: { session: SLOW_RETRIES }
+    const { ui, page } = await specs.open({
+      server: {
+        localDevMode: false,
+        profiles: [{ id: 'prod', name: 'Production', server_url: `http://127.0.0.1:${port}` }],
+        vault,
+        // Retries a second apart, as a person would see them.
+        service: { session: retriesEvery(1_000) }
+      }
     })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
     const status = profileStatus(page, 'prod')
     await page
       .locator('[data-testid="connection-banner"]')
@@ -109,26 +71,15 @@ describe.skipIf(chromiumSkipReason !== null)('empty and error states', () => {
     expect(await status.getByTestId('retry-now').isVisible()).toBe(true)
     // Attempt after attempt it reads "Reconnecting" with its countdown; it never flickers back
     // to a plain "Connecting" between attempts.
-    await page.evaluate(() => {
-      const { document, MutationObserver } = globalThis as unknown as BrowserGlobals
-      const seen: string[] = []
-      ;(globalThis as unknown as BrowserGlobals).__progress = seen
-      const record = () => {
-        const entry = document.querySelector('[data-testid="profile-status"]')
-        const label = document.querySelector('[data-testid="connection-label"]')?.textContent
-        const countdown = document.querySelector('[data-testid="retry-countdown"]')?.textContent
-        const text = `${entry?.getAttribute('data-state')}|${label}|${countdown ?? ''}`
-        if (seen[seen.length - 1] !== text) seen.push(text)
-      }
-      record()
-      new MutationObserver(record).observe(document.body, {
-        subtree: true,
-        childList: true,
-        characterData: true,
-        attributes: true
-      })
-    })
-    const seen = () => page.evaluate(() => (globalThis as unknown as BrowserGlobals).__progress)
+    const seen = await recordReadings(
+      page,
+      [
+        { selector: '[data-testid="profile-status"]', attribute: 'data-state' },
+        { selector: '[data-testid="connection-label"]' },
+        { selector: '[data-testid="retry-countdown"]' }
+      ],
+      '|'
+    )
     await expect.poll(async () => (await seen()).length, { timeout: 10_000 }).toBeGreaterThan(2)
     for (const entry of await seen()) {
       const [state, label, countdown] = entry.split('|')
@@ -144,42 +95,32 @@ describe.skipIf(chromiumSkipReason !== null)('empty and error states', () => {
 
   it('shows what main wants known (a settings file set aside) until dismissed', async () => {
     const settingsDir = mkdtempSync(join(tmpdir(), 'nebula-dash-notice-'))
-    try {
-      writeFileSync(join(settingsDir, 'settings.json'), '{ "version": 1, "profiles": [ oops')
-      dash = await startDashboardServer({ settingsDir })
-      ui = await openDashboard(browser, dash)
-      const notice = ui.page.getByTestId('notice').first()
-      await notice.waitFor()
-      expect(await notice.textContent()).toMatch(/settings/i)
-      await notice.getByRole('button', { name: 'Dismiss' }).click()
-      await ui.page.getByTestId('notice').waitFor({ state: 'detached' })
-      await ui.expectClean()
-    } finally {
-      await ui?.close()
-      await dash?.dispose()
-      ui = dash = undefined
-      rmSync(settingsDir, { recursive: true, force: true })
-    }
+    specs.afterThisTest(() => rmSync(settingsDir, { recursive: true, force: true }))
+    writeFileSync(join(settingsDir, 'settings.json'), '{ "version": 1, "profiles": [ oops')
+    const { ui, page } = await specs.open({ server: { settingsDir } })
+    const notice = page.getByTestId('notice').first()
+    await notice.waitFor()
+    expect(await notice.textContent()).toMatch(/settings/i)
+    await notice.getByRole('button', { name: 'Dismiss' }).click()
+    await page.getByTestId('notice').waitFor({ state: 'detached' })
+    await ui.expectClean()
   })
 
   it('says it is not connected when opened without the app behind it', async () => {
     // The built renderer from a plain static server: no preload, no `ui` bridge socket.
     const server = await serveDirectory(RENDERER_DIR)
-    const context = await browser.newContext()
-    try {
-      const page = await context.newPage()
-      const errors: string[] = []
-      page.on('pageerror', (error) => errors.push(error.message))
-      await page.goto(server.url)
-      await page.getByTestId('bridge-unavailable').waitFor()
-      expect(await page.getByTestId('bridge-unavailable').textContent()).toContain(
-        'not connected to this page'
-      )
-      expect(errors).toEqual([])
-    } finally {
-      await context.close()
-      await new Promise((resolve) => server.server.close(resolve))
-    }
+    specs.afterThisTest(() => new Promise((resolve) => server.server.close(resolve)))
+    const context = await specs.browser.newContext()
+    specs.afterThisTest(() => context.close())
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(server.url)
+    await page.getByTestId('bridge-unavailable').waitFor()
+    expect(await page.getByTestId('bridge-unavailable').textContent()).toContain(
+      'not connected to this page'
+    )
+    expect(errors).toEqual([])
   })
 })
 

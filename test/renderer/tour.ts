@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import type { Page } from 'playwright'
 import type { Gateway } from '@gateway'
 import { TokenVault } from '@main/core/token-vault'
 import { memoryKeychain, startDashboardServer } from '../fixtures/app'
@@ -115,50 +114,20 @@ async function waitForLocal(dash: DashboardServer) {
 export function mainViews(
   failedId: string
 ): Array<{ name: string; open: (ui: DashboardPage) => Promise<void> }> {
-  const settle = (page: Page, testId: string) => page.getByTestId(testId).first().waitFor()
-  return [
-    {
-      name: 'overview',
-      open: async (ui) => {
-        await ui.open('#/overview')
-        await settle(ui.page, 'failure-item')
-      }
-    },
-    {
-      name: 'executions',
-      open: async (ui) => {
-        await ui.open('#/executions')
-        await settle(ui.page, 'execution-row')
-      }
-    },
-    {
-      name: 'execution-detail',
-      open: async (ui) => {
-        await ui.open(`#/executions/local/${failedId}`)
-        await settle(ui.page, 'detail-error')
-        await settle(ui.page, 'log-row')
-      }
-    },
-    {
-      name: 'workflows',
-      open: async (ui) => {
-        await ui.open('#/workflows')
-        await settle(ui.page, 'workflow-row')
-      }
-    },
-    {
-      name: 'run-dialog',
-      open: async (ui) => {
-        await ui.open('#/workflows?profile=local&run=wf_order_processing')
-        await settle(ui.page, 'run-input')
-      }
-    },
-    {
-      name: 'settings',
-      open: async (ui) => {
-        await ui.open('#/settings')
-        await settle(ui.page, 'workflow-notify')
-      }
-    }
+  // name, fragment, and the test ids that show the view has its content.
+  const views: Array<[name: string, fragment: string, ...settled: string[]]> = [
+    ['overview', '#/overview', 'failure-item'],
+    ['executions', '#/executions', 'execution-row'],
+    ['execution-detail', `#/executions/local/${failedId}`, 'detail-error', 'log-row'],
+    ['workflows', '#/workflows', 'workflow-row'],
+    ['run-dialog', '#/workflows?profile=local&run=wf_order_processing', 'run-input'],
+    ['settings', '#/settings', 'workflow-notify']
   ]
+  return views.map(([name, fragment, ...settled]) => ({
+    name,
+    open: async (ui) => {
+      await ui.open(fragment)
+      for (const testId of settled) await ui.page.getByTestId(testId).first().waitFor()
+    }
+  }))
 }

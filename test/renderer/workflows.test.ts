@@ -1,49 +1,18 @@
-import type { Browser } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startDashboardServer } from '../fixtures/app'
-import type { DashboardServer } from '../fixtures/app'
-import {
-  chromiumSkipReason,
-  patientPolls,
-  launchChromium,
-  openDashboard,
-  waitForState
-} from './dashboard-page'
-import type { DashboardPage } from './dashboard-page'
+import { describe, expect, it } from 'vitest'
+import { useDashboardSpecs } from './dashboard-page'
 
 // The workflows view in Chromium against the real core and gateway: workflows created, changed
 // and deleted on the server show up live (`workflow_event`), and "Run again" starts the same
 // input again.
 
-if (chromiumSkipReason) console.warn(`renderer specs skipped: ${chromiumSkipReason}`)
-
-describe.skipIf(chromiumSkipReason !== null)('workflows', () => {
-  let browser: Browser
-  let dash: DashboardServer | undefined
-  let ui: DashboardPage | undefined
-
-  beforeAll(async () => {
-    patientPolls()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-  afterEach(async () => {
-    await ui?.close()
-    await dash?.dispose()
-    ui = dash = undefined
-  })
+describe('workflows', () => {
+  const specs = useDashboardSpecs('workflows')
 
   it('shows workflows created, changed and deleted on the server as it happens', async () => {
-    dash = await startDashboardServer({ localDevMode: true })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'local', 'open')
+    const { ui, page, engine } = await specs.openLocal()
     await ui.open('#/workflows')
     const rows = page.getByTestId('workflow-row')
     await expect.poll(() => rows.count()).toBe(4)
-    const engine = dash.app.localGateway().engine
 
     const created = engine.createWorkflow({ name: 'Invoice Export', actions: ['Collect', 'Send'] })
     const row = page.locator(`[data-testid="workflow-row"][data-workflow-id="${created.id}"]`)
@@ -61,11 +30,7 @@ describe.skipIf(chromiumSkipReason !== null)('workflows', () => {
   })
 
   it('"Run again" starts the same workflow with the same input and opens it', async () => {
-    dash = await startDashboardServer({ localDevMode: true })
-    ui = await openDashboard(browser, dash)
-    const { page } = ui
-    await waitForState(page, 'local', 'open')
-    const engine = dash.app.localGateway().engine
+    const { ui, page, engine } = await specs.openLocal()
     const input = { order_id: 'ord_5', items: [{ sku: 'SKU-1', qty: 2 }] }
     const first = engine.startExecution('wf_order_processing', input, { outcome: 'fail' })!
     await ui.open(`#/executions/local/${first.id}`)

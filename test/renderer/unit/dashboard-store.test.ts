@@ -74,12 +74,19 @@ function manualFrames() {
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
 
+/** A store over a fake bridge whose frames run by hand, started (after `beforeStart`). */
+function startedStore(beforeStart: (store: DashboardStore) => void = () => {}) {
+  const fake = fakeBridge()
+  const frames = manualFrames()
+  const store = new DashboardStore(fake.bridge, frames.schedule)
+  beforeStart(store)
+  store.start()
+  return { fake, frames, store }
+}
+
 describe('DashboardStore', () => {
   it('subscribes before asking for the snapshot and drops batches the snapshot already has', async () => {
-    const fake = fakeBridge()
-    const frames = manualFrames()
-    const store = new DashboardStore(fake.bridge, frames.schedule)
-    store.start()
+    const { fake, frames, store } = startedStore()
     expect(fake.calls).toEqual(['onEvents', 'getSnapshot'])
 
     // Batches 3 and 4 arrive while the snapshot (taken at seq 3) is on its way.
@@ -105,12 +112,8 @@ describe('DashboardStore', () => {
   })
 
   it('publishes at most once per frame however many batches arrive', async () => {
-    const fake = fakeBridge()
-    const frames = manualFrames()
-    const store = new DashboardStore(fake.bridge, frames.schedule)
     let published = 0
-    store.subscribe(() => published++)
-    store.start()
+    const { fake, frames, store } = startedStore((s) => s.subscribe(() => published++))
     fake.snapshots[0].resolve({ ok: true, value: snapshot({ seq: 0 }) })
     await flush()
     frames.run()
@@ -129,10 +132,7 @@ describe('DashboardStore', () => {
   })
 
   it('takes a new snapshot when a batch number is skipped', async () => {
-    const fake = fakeBridge()
-    const frames = manualFrames()
-    const store = new DashboardStore(fake.bridge, frames.schedule)
-    store.start()
+    const { fake, frames, store } = startedStore()
     fake.snapshots[0].resolve({ ok: true, value: snapshot({ seq: 7 }) })
     await flush()
     fake.emit({ seq: 9, events: [{ type: 'execution', execution: execution('e9') }] })
@@ -149,10 +149,7 @@ describe('DashboardStore', () => {
   })
 
   it('shows why the snapshot failed, and loads it on "try again"', async () => {
-    const fake = fakeBridge()
-    const frames = manualFrames()
-    const store = new DashboardStore(fake.bridge, frames.schedule)
-    store.start()
+    const { fake, frames, store } = startedStore()
     fake.snapshots[0].resolve({
       ok: false,
       error: { code: 'internal', message: 'main is starting' }
@@ -169,10 +166,7 @@ describe('DashboardStore', () => {
   })
 
   it('puts log lines that beat the backlog after it, without repeats', async () => {
-    const fake = fakeBridge()
-    const frames = manualFrames()
-    const store = new DashboardStore(fake.bridge, frames.schedule)
-    store.start()
+    const { fake, frames, store } = startedStore()
     fake.snapshots[0].resolve({ ok: true, value: snapshot() })
     await flush()
     const logs = store.logsFor({ profile_id: 'local', execution_id: 'e1' })
@@ -201,9 +195,7 @@ describe('DashboardStore', () => {
   it('unfollows a stream a while after its last holder leaves, unless it is held again', async () => {
     vi.useFakeTimers()
     try {
-      const fake = fakeBridge()
-      const store = new DashboardStore(fake.bridge, manualFrames().schedule)
-      store.start()
+      const { fake, store } = startedStore()
       const ref = { profile_id: 'local', execution_id: 'e1' }
       const logs = store.logsFor(ref)
       let release = store.holdLogs(logs)
