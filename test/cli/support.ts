@@ -3,13 +3,14 @@ import { networkInterfaces } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import type { Gateway, GatewayOptions } from '@gateway'
+import { UsageError } from '@main/cli/common'
 import { CORE_GATEWAY_DEFAULTS, startTestGateway } from '../fixtures/gateway'
 import { killStartedProcesses, spawnProcess } from '../helpers/process'
 import type { SpawnOptions, SpawnedProcess } from '../helpers/process'
 
 // Shared by the CLI tests: the built CLI as a child process (`node bin/nebula-desktop.js ...`),
-// gateways that are closed after each test, and JSON-lines parsing. Build first: `npm run build`
-// (npm test does).
+// gateways that are closed after each test, JSON-lines parsing, and the usage errors of the
+// argument parsers. Build first: `npm run build` (npm test does).
 
 /** A token-shaped string that must never show up in any output. */
 export const PASTED_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwYXN0ZWQifQ.c2lnbmF0dXJlLW5vdC1zaG93bg'
@@ -63,6 +64,23 @@ export function watch(
   return cli(['watch', ...args], env, options)
 }
 
+/** The environment variable `watchServer` passes the token in. */
+const TOKEN_ENV = 'NEBULA_TEST_TOKEN'
+
+/**
+ * `watch --server URL --token-env NEBULA_TEST_TOKEN ...args --no-state` with `token` in that
+ * variable; `args` defaults to `--format json`.
+ */
+export function watchServer(
+  server: string,
+  token: string,
+  args: string[] = ['--format', 'json']
+): SpawnedProcess {
+  return watch(['--server', server, '--token-env', TOKEN_ENV, ...args, '--no-state'], {
+    [TOKEN_ENV]: token
+  })
+}
+
 /** `node bin/nebula-desktop.js ...args` */
 export function cli(
   args: string[],
@@ -102,4 +120,15 @@ export function jsonLines(stdout: string): Array<Record<string, unknown>> {
       expect((value as { kind?: unknown }).kind, line).toBeTypeOf('string')
       return value as Record<string, unknown>
     })
+}
+
+/** The message of the UsageError `run` throws; fails the test when it throws none or another. */
+export function usageErrorOf(run: () => unknown): string {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError)
+    return (error as Error).message
+  }
+  throw new Error('no usage error was thrown')
 }

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { UsageError } from '@main/cli/common'
 import { parseUiArgs } from '@main/cli/ui-args'
 import { openerCommand } from '@main/ui/open-browser'
+import { usageErrorOf } from './support'
 
 // `nebula-desktop ui` arguments: what each flag means, and usage errors that never echo a value
 // (a stray argument is often a pasted token).
 
 const SECRET = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'
 
-function usageError(argv: string[]): string {
-  try {
-    parseUiArgs(argv)
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError)
-    return (error as Error).message
-  }
-  throw new Error(`no usage error for ${argv.join(' ')}`)
-}
+const usageError = (argv: string[]): string => usageErrorOf(() => parseUiArgs(argv))
 
 describe('parseUiArgs', () => {
   it('defaults: loopback, any free port, no browser, the app settings, env overrides', () => {

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { UsageError } from '@main/cli/common'
 import { parseWatchArgs, WATCH_HELP } from '@main/cli/watch-args'
+import { usageErrorOf } from './support'
 
 // `watch` flags (src/main/cli/watch-args.ts): what each becomes, and usage errors that never
 // quote what the user typed.
 
 const SECRET = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.c2lnbmF0dXJl'
 
-function usageError(argv: string[]): string {
-  try {
-    parseWatchArgs(argv)
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError)
-    return (error as Error).message
-  }
-  throw new Error('parseWatchArgs accepted the arguments')
-}
+const usageError = (argv: string[]): string => usageErrorOf(() => parseWatchArgs(argv))
 
 describe('parseWatchArgs', () => {
   it('fills in the defaults', () => {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { skipWith } from '../helpers/skip'
-import { PASTED_TOKEN, cli, nonLoopbackAddress, startGateway, useBuiltCli, watch } from './support'
+import {
+  PASTED_TOKEN,
+  cli,
+  nonLoopbackAddress,
+  startGateway,
+  useBuiltCli,
+  watch,
+  watchServer
+} from './support'
 
 // Secrets and the built CLI: a stray argument (often a pasted token) is reported without its
 // value by every command, `watch --token-stdin` reads a bounded amount, and `watch` refuses to
@@ -55,10 +63,7 @@ describe('secrets on the command line and stdin, built CLI', () => {
 
 describe('clear-text servers, built CLI', () => {
   it('refuses http to another machine up front with exit 2, naming https', async () => {
-    const child = watch(
-      ['--server', 'http://nebula.example.com', '--token-env', 'NEBULA_TEST_TOKEN', '--no-state'],
-      { NEBULA_TEST_TOKEN: 'not-sent-anywhere-token' }
-    )
+    const child = watchServer('http://nebula.example.com', 'not-sent-anywhere-token', [])
     const exit = await child.waitForExit(10_000)
     expect(exit.code, child.stderr).toBe(2)
     expect(child.stderr).toMatch(/^nebula-desktop watch: --server: .*https.*--allow-insecure/)
@@ -73,20 +78,11 @@ describe('clear-text servers, built CLI', () => {
     }
     const gateway = await startGateway({ host: address })
     const token = await gateway.mintToken({ sub: 'insecure-user' })
-    const args = [
-      '--server',
-      gateway.url,
-      '--token-env',
-      'NEBULA_TEST_TOKEN',
-      '--format',
-      'json',
-      '--no-state'
-    ]
-    const refused = watch(args, { NEBULA_TEST_TOKEN: token })
+    const refused = watchServer(gateway.url, token)
     expect((await refused.waitForExit(10_000)).code, refused.stderr).toBe(2)
     expect(refused.stderr).toContain('https')
 
-    const allowed = watch([...args, '--allow-insecure'], { NEBULA_TEST_TOKEN: token })
+    const allowed = watchServer(gateway.url, token, ['--format', 'json', '--allow-insecure'])
     await allowed.waitForOutput(/"kind":"state","state":"open"/, 15_000)
     allowed.kill('SIGTERM')
     expect(await allowed.waitForExit(10_000)).toEqual({ code: 0, signal: null })

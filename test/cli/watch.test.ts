@@ -4,7 +4,7 @@ import { TEST_SECRET, freePort } from '../fixtures/gateway'
 import { freshClaims, signHmac } from '../helpers/jwt'
 import { waitUntil } from '../helpers/wait'
 import { TcpProxy } from '../core/support'
-import { afterThisTest, jsonLines, startGateway, useBuiltCli, watch } from './support'
+import { afterThisTest, jsonLines, startGateway, useBuiltCli, watch, watchServer } from './support'
 
 // The built `watch` CLI as a user runs it: `node bin/nebula-desktop.js watch ...` (real process,
 // real gateway). Build first: `npm run build` (npm test does).
@@ -28,18 +28,7 @@ describe('nebula-desktop watch (built CLI)', () => {
   it('--server with --token-env prints one alert for a forced failure and never the token', async () => {
     const gateway = await startGateway()
     const token = await gateway.mintToken({ sub: 'cli-user' })
-    const child = watch(
-      [
-        '--server',
-        gateway.url,
-        '--token-env',
-        'NEBULA_TEST_TOKEN',
-        '--format',
-        'json',
-        '--no-state'
-      ],
-      { NEBULA_TEST_TOKEN: token }
-    )
+    const child = watchServer(gateway.url, token)
     await child.waitForOutput(/"kind":"state","state":"open"/, 15_000)
     const failed = gateway.engine.startExecution('wf_order_processing', {}, { outcome: 'fail' })!
     await child.waitForOutput(new RegExp(`"kind":"alert","execution_id":"${failed.id}"`), 10_000)
@@ -78,10 +67,7 @@ describe('nebula-desktop watch (built CLI)', () => {
     const proxy = await TcpProxy.start(gateway.port)
     afterThisTest(() => proxy.close())
     const token = await gateway.mintToken()
-    const child = watch(
-      ['--server', proxy.url, '--token-env', 'NEBULA_TEST_TOKEN', '--format', 'json', '--no-state'],
-      { NEBULA_TEST_TOKEN: token }
-    )
+    const child = watchServer(proxy.url, token)
     await child.waitForOutput(/"kind":"state","state":"open"/, 15_000)
     proxy.freeze()
     const stoppedAt = Date.now()
@@ -112,18 +98,7 @@ describe('nebula-desktop watch (built CLI)', () => {
   it('exits 3 for a token the server refuses, without printing it', async () => {
     const gateway = await startGateway()
     const forged = await signHmac(freshClaims('intruder'), `${TEST_SECRET}-but-not-quite`)
-    const child = watch(
-      [
-        '--server',
-        gateway.url,
-        '--token-env',
-        'NEBULA_TEST_TOKEN',
-        '--format',
-        'json',
-        '--no-state'
-      ],
-      { NEBULA_TEST_TOKEN: forged }
-    )
+    const child = watchServer(gateway.url, forged)
     const exit = await child.waitForExit(15_000)
     expect(exit.code, child.stderr).toBe(3)
     expect(child.stderr).toMatch(/authentication failed/)
@@ -141,12 +116,7 @@ describe('nebula-desktop watch --format pretty (the default), built CLI', () => 
     const gateway = await startGateway()
     const token = await gateway.mintToken({ sub: 'pretty-user' })
     // No --format: pretty is what a person gets by default.
-    const child = watch(
-      ['--server', gateway.url, '--token-env', 'NEBULA_TEST_TOKEN', '--no-state'],
-      {
-        NEBULA_TEST_TOKEN: token
-      }
-    )
+    const child = watchServer(gateway.url, token, [])
     await child.waitForOutput(/● open/, 15_000)
     const failed = gateway.engine.startExecution('wf_order_processing', {}, { outcome: 'fail' })!
     await child.waitForOutput(new RegExp(`✖ FAILED Order Processing ${failed.id}`), 10_000)

@@ -1,6 +1,12 @@
+import { parseArgs } from 'node:util'
+import type { ParseArgsConfig } from 'node:util'
+import { PROFILE_ID_PATTERN } from '@shared/settings'
+import { ServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
+
 // What every `nebula-desktop` command shares: the exit codes, the usage error, a bounded stdin
-// reader and parse-error wording that never quotes a value (a stray argument is often a pasted
-// token, and whatever a command prints may end up in a terminal log or a CI transcript).
+// reader, flag parsing and checks, and parse-error wording that never quotes a value (a stray
+// argument is often a pasted token, and whatever a command prints may end up in a terminal log
+// or a CI transcript).
 
 /** The process exit codes of every command; the numbers are documented and stable. */
 export const ExitCode = {
@@ -91,6 +97,62 @@ export function describeArgsError(error: unknown, argv: string[], options: Optio
   }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return unexpectedArgument()
   return 'invalid arguments'
+}
+
+/** What `parseFlags` takes: parseArgs' configuration without `args` and `strict`. */
+export type FlagsConfig = Omit<ParseArgsConfig, 'args' | 'strict'> & { options: OptionTable }
+
+/** The result of `parseFlags` for `T`, typed as parseArgs types it. */
+export type ParsedFlags<T extends FlagsConfig> = ReturnType<
+  typeof parseArgs<T & { args: string[]; strict: true }>
+>
+
+/**
+ * `parseArgs` over `argv` in strict mode (so no positionals unless allowed); a refusal becomes a
+ * UsageError that quotes no value.
+ */
+export function parseFlags<T extends FlagsConfig>(argv: string[], config: T): ParsedFlags<T> {
+  try {
+    return parseArgs({ ...config, args: argv, strict: true })
+  } catch (error) {
+    throw new UsageError(describeArgsError(error, argv, config.options))
+  }
+}
+
+/**
+ * `value` as a whole number from `min` to `max`, written in digits only (no sign, point,
+ * exponent or blank); anything else throws UsageError(refusal).
+ */
+export function parseWholeNumber(value: string, min: number, max: number, refusal: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(refusal)
+  }
+  return n
+}
+
+/** `value` as a number from 0 to 1 (a probability); anything else throws UsageError(refusal). */
+export function parseFraction(value: string, refusal: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) throw new UsageError(refusal)
+  return n
+}
+
+/** Throws a UsageError (`--server: why`) for a server URL the monitor will not use. */
+export function checkServerFlag(server: string, allowInsecure = false): void {
+  try {
+    resolveServerEndpoints(server, { allowInsecure })
+  } catch (error) {
+    if (error instanceof ServerUrlError) throw new UsageError(`--server: ${error.message}`)
+    throw error
+  }
+}
+
+/** Throws a UsageError, without echoing it, for a `--profile` that is not a profile id. */
+export function checkProfileFlag(profile: string): void {
+  if (!PROFILE_ID_PATTERN.test(profile)) {
+    throw new UsageError('--profile: use 1 to 64 characters from A-Z a-z 0-9 . _ -')
+  }
 }
 
 /** The message for a stray positional argument; it never contains the argument. */

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util'
 import { DIALECT_NAMES, isDialectName, startBundledGateway } from '@main/core/local-server'
 import type { DialectName, Gateway } from '@main/core/local-server'
 import { isLoopbackHost } from '@shared/loopback'
@@ -6,9 +5,11 @@ import { describeError } from '@shared/redact'
 import {
   ExitCode,
   UsageError,
-  describeArgsError,
   exitCodeHelp,
   oneLine,
+  parseFraction,
+  parseFlags,
+  parseWholeNumber,
   type OptionTable
 } from './common'
 
@@ -71,12 +72,8 @@ interface CliConfig {
   printToken: boolean
 }
 
-function parseIntIn(flag: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`invalid ${flag}: expected an integer ${min}..${max}`)
-  }
-  return Number(value)
-}
+const parseIntIn = (flag: string, value: string, min: number, max: number): number =>
+  parseWholeNumber(value, min, max, `invalid ${flag}: expected an integer ${min}..${max}`)
 
 const OPTIONS = {
   host: { type: 'string' },
@@ -92,30 +89,14 @@ const OPTIONS = {
 } as const satisfies OptionTable
 
 function parseConfig(argv: string[]): CliConfig | 'help' {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      allowNegative: true,
-      options: OPTIONS
-    })
-  } catch (error) {
-    throw new UsageError(describeArgsError(error, argv, OPTIONS))
-  }
-  const v = parsed.values
+  const v = parseFlags(argv, { allowNegative: true, options: OPTIONS }).values
   if (v.help) return 'help'
   const host = v.host ?? '127.0.0.1'
   if (host.trim() === '') throw new UsageError('invalid --host: empty')
-  let failureRate: number | undefined
-  if (v['failure-rate'] !== undefined) {
-    const raw = v['failure-rate']
-    failureRate = Number(raw)
-    if (raw.trim() === '' || !Number.isFinite(failureRate) || failureRate < 0 || failureRate > 1) {
-      throw new UsageError('invalid --failure-rate: expected a number 0..1')
-    }
-  }
+  const failureRate =
+    v['failure-rate'] === undefined
+      ? undefined
+      : parseFraction(v['failure-rate'], 'invalid --failure-rate: expected a number 0..1')
   const dialect = v.dialect ?? 'extended'
   if (!isDialectName(dialect)) {
     throw new UsageError(`invalid --dialect: expected ${DIALECT_NAMES.join(' or ')}`)

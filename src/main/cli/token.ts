@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util'
 import { describeError } from '@shared/redact'
 import { inspectJwt } from '@main/core/jwt-inspect'
 import { KeychainUnavailableError } from '@main/core/keychain-errors'
@@ -15,8 +14,8 @@ import {
 import {
   ExitCode,
   UsageError,
-  describeArgsError,
   exitCodeHelp,
+  parseFlags,
   readBoundedInput,
   type OptionTable
 } from './common'
@@ -172,13 +171,10 @@ function parseTokenArgs(argv: string[]): {
   profile: string
   json: boolean
 } {
-  let parsed
-  try {
-    parsed = parseArgs({ args: argv, options: TOKEN_OPTIONS, strict: true, allowPositionals: true })
-  } catch (error) {
-    throw new UsageError(describeArgsError(error, argv, TOKEN_OPTIONS))
-  }
-  const { values, positionals } = parsed
+  const { values, positionals } = parseFlags(argv, {
+    options: TOKEN_OPTIONS,
+    allowPositionals: true
+  })
   if (values.help) return { help: true, command: '', profile: DEFAULT_PROFILE, json: false }
   const [command, ...extra] = positionals
   if (command === undefined) throw new UsageError('missing subcommand: set, status or delete')

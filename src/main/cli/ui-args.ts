@@ -1,13 +1,20 @@
-import { parseArgs } from 'node:util'
 import { isLoopbackHost } from '@shared/loopback'
-import { PROFILE_ID_PATTERN } from '@shared/settings'
-import { ServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
 import { DEFAULT_PROFILE } from '@main/core/token-vault'
 import type { RunOverrides } from '@main/app/run-overrides'
-import { ExitCode, UsageError, describeArgsError, exitCodeHelp, type OptionTable } from './common'
+import {
+  ExitCode,
+  UsageError,
+  checkProfileFlag,
+  checkServerFlag,
+  exitCodeHelp,
+  parseFlags,
+  parseFraction,
+  parseWholeNumber,
+  type OptionTable
+} from './common'
 
 // `nebula-desktop ui` arguments. Error messages name options, never echo values (a stray
-// argument is often a pasted token). Local helpers until src/main/cli/common.ts is merged.
+// argument is often a pasted token).
 
 export const UI_HELP = `usage: nebula-desktop ui [--local | --server URL --profile ID] [options]
 
@@ -64,29 +71,12 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' }
 } as const satisfies OptionTable
 
-function integer(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value)
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(`${flag} needs a whole number ${min}..${max}`)
-  }
-  return n
-}
+const integer = (flag: string, value: string, min: number, max: number): number =>
+  parseWholeNumber(value, min, max, `${flag} needs a whole number ${min}..${max}`)
 
 /** Parses `ui` flags; throws UsageError with a one-line message. */
 export function parseUiArgs(argv: string[]): UiArgs | 'help' {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      allowNegative: true,
-      options: OPTIONS
-    })
-  } catch (error) {
-    throw new UsageError(describeArgsError(error, argv, OPTIONS))
-  }
-  const v = parsed.values
+  const v = parseFlags(argv, { allowNegative: true, options: OPTIONS }).values
   if (v.help) return 'help'
   if (v.local && v.server !== undefined) throw new UsageError('give --local or --server, not both')
   if (v.profile !== undefined && v.server === undefined)
@@ -94,16 +84,9 @@ export function parseUiArgs(argv: string[]): UiArgs | 'help' {
   const overrides: RunOverrides = {}
   if (v.local) overrides.localDevMode = true
   if (v.server !== undefined) {
-    try {
-      resolveServerEndpoints(v.server)
-    } catch (error) {
-      if (error instanceof ServerUrlError) throw new UsageError(`--server: ${error.message}`)
-      throw error
-    }
+    checkServerFlag(v.server)
     const profile = v.profile ?? DEFAULT_PROFILE
-    if (!PROFILE_ID_PATTERN.test(profile)) {
-      throw new UsageError('--profile: use 1 to 64 characters from A-Z a-z 0-9 . _ -')
-    }
+    checkProfileFlag(profile)
     overrides.server = { url: v.server, profile }
   }
   const host = (v.host ?? '127.0.0.1').trim()
@@ -113,13 +96,10 @@ export function parseUiArgs(argv: string[]): UiArgs | 'help' {
       `--host ${host} is reachable from other machines; add --allow-remote to serve there anyway`
     )
   }
-  let failureRate: number | undefined
-  if (v['failure-rate'] !== undefined) {
-    failureRate = Number(v['failure-rate'])
-    if (v['failure-rate'].trim() === '' || !(failureRate >= 0 && failureRate <= 1)) {
-      throw new UsageError('--failure-rate needs a number 0..1')
-    }
-  }
+  const failureRate =
+    v['failure-rate'] === undefined
+      ? undefined
+      : parseFraction(v['failure-rate'], '--failure-rate needs a number 0..1')
   return {
     overrides,
     host,

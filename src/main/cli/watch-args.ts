@@ -1,10 +1,17 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { KNOWN_RESOURCES } from '@shared/protocol'
-import { ServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
-import { DEFAULT_PROFILE, isValidProfileId } from '@main/core/token-vault'
-import { ExitCode, UsageError, describeArgsError, exitCodeHelp, type OptionTable } from './common'
+import { DEFAULT_PROFILE } from '@main/core/token-vault'
+import {
+  ExitCode,
+  UsageError,
+  checkProfileFlag,
+  checkServerFlag,
+  exitCodeHelp,
+  parseFlags,
+  parseWholeNumber,
+  type OptionTable
+} from './common'
 
 // `watch` flags → a checked WatchArgs, or a UsageError whose message never quotes a value the
 // user typed (a value in the wrong place is often a pasted token).
@@ -83,11 +90,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined
-  const n = Number(value)
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(`--${name} needs a positive whole number of milliseconds`)
-  }
-  return n
+  const refusal = `--${name} needs a positive whole number of milliseconds`
+  return parseWholeNumber(value, 1, Number.MAX_SAFE_INTEGER, refusal)
 }
 
 function defaultStateDir(): string {
@@ -106,26 +110,9 @@ function parseSubscription(spec: string): { resource: string; id: string } {
   return { resource, id }
 }
 
-/** Throws a UsageError for a server URL the monitor will not use (http/ws to another machine
- * included, unless allowed). */
-function checkServerUrl(server: string, allowInsecure: boolean): void {
-  try {
-    resolveServerEndpoints(server, { allowInsecure })
-  } catch (error) {
-    if (error instanceof ServerUrlError) throw new UsageError(`--server: ${error.message}`)
-    throw error
-  }
-}
-
 /** Parses `watch` flags; throws UsageError with a one-line message. */
 export function parseWatchArgs(argv: string[]): WatchArgs | 'help' {
-  let parsed
-  try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: false, options: OPTIONS })
-  } catch (error) {
-    throw new UsageError(describeArgsError(error, argv, OPTIONS))
-  }
-  const v = parsed.values
+  const v = parseFlags(argv, { options: OPTIONS }).values
   if (v.help) return 'help'
   const local = v.local ?? false
   const tokenStdin = v['token-stdin'] ?? false
@@ -133,7 +120,8 @@ export function parseWatchArgs(argv: string[]): WatchArgs | 'help' {
   if (local === (v.server !== undefined)) {
     throw new UsageError('give exactly one of --server URL or --local')
   }
-  if (v.server !== undefined) checkServerUrl(v.server, allowInsecure)
+  // http/ws to another machine is refused unless allowed.
+  if (v.server !== undefined) checkServerFlag(v.server, allowInsecure)
   if (v['token-env'] !== undefined && tokenStdin) {
     throw new UsageError('give at most one of --token-env and --token-stdin')
   }
@@ -144,9 +132,7 @@ export function parseWatchArgs(argv: string[]): WatchArgs | 'help' {
     throw new UsageError('--local mints its own token; drop --token-env/--token-stdin')
   }
   const profile = v.profile ?? (local ? 'local' : DEFAULT_PROFILE)
-  if (!isValidProfileId(profile)) {
-    throw new UsageError('--profile: use 1 to 64 characters from A-Z a-z 0-9 . _ -')
-  }
+  checkProfileFlag(profile)
   const format = v.format ?? 'pretty'
   if (format !== 'json' && format !== 'pretty') {
     throw new UsageError('--format must be json or pretty')
