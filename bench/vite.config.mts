@@ -7,7 +7,14 @@ const here = dirname(fileURLToPath(import.meta.url))
 
 // The benchmark harness is bundled like the CLI (same bundler, same aliases, Node target), so
 // what it measures is the code the app ships. Each process the harness starts is one entry.
-const entries = ['run', 'sender', 'core-receiver', 'baseline-receiver']
+const entries = [
+  'run',
+  'sender',
+  'core-receiver',
+  'baseline-receiver',
+  'gateway-rig',
+  'fanout-clients'
+]
 
 export default defineConfig({
   resolve: { alias: aliases },

@@ -17,11 +17,11 @@ const notes = new Set<string>()
 /** Applies `scheduling` to every thread of `pid`; falls back to normal, noted, when refused. */
 export function applyScheduling(pid: number | undefined, scheduling: Scheduling): void {
   if (pid === undefined || scheduling === 'normal') return
-  const result = spawnSync('chrt', ['-a', '-f', '-p', String(RT_PRIORITY), String(pid)], {
+  const result = spawnSync('chrt', ['-r', '-p', String(RT_PRIORITY), String(pid)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8'
   })
-  if (result.status === 0) notes.add(`latency figures: SCHED_FIFO ${RT_PRIORITY} (chrt)`)
+  if (result.status === 0) notes.add(`latency figures: SCHED_RR ${RT_PRIORITY} (chrt)`)
   else notes.add('latency figures: normal scheduling (real-time scheduling was refused)')
 }
 

@@ -9,7 +9,10 @@ import type {
 import { Emitter } from '@shared/emitter'
 import type { Disposer } from '@shared/disposable'
 import { AutoRun } from './auto-run'
+import { historySize, pastRuns } from './history'
+import type { HistoryOptions } from './history'
 import { createRandom } from './random'
+import type { Random } from './random'
 import { RunSimulation } from './run-simulation'
 import type { StartExecutionOptions } from './run-simulation'
 import { WorkflowCatalogue } from './workflow-catalogue'
@@ -38,6 +41,11 @@ export interface EngineOptions {
   maxLogsPerExecution?: number
   /** Where a throwing event listener's error goes. Default: console.error. */
   onListenerError?: (error: unknown) => void
+  /**
+   * A past to start from (benchmarks, tests): more workflows, finished executions of the last
+   * hour. `maxExecutions` then defaults to at least the executions asked for.
+   */
+  history?: HistoryOptions
 }
 
 /** The in-memory simulated Nebula engine the gateway serves. */
@@ -89,6 +97,7 @@ class SimulatedEngine implements Engine {
       throw new RangeError('actionDelayMs must be [min, max] with 0 <= min <= max')
     }
     const actionDelayMs: [number, number] = [min, max]
+    const history = historySize(options.history ?? {})
     // One stream for the whole engine, so a seed fixes ids, outcomes and background picks alike.
     const rng = createRandom(options.seed)
     this.events = new Emitter<EngineListeners>(
@@ -100,7 +109,7 @@ class SimulatedEngine implements Engine {
       rng,
       failureRate,
       actionDelayMs,
-      maxExecutions: Math.max(1, options.maxExecutions ?? 500),
+      maxExecutions: Math.max(1, options.maxExecutions ?? Math.max(500, history.executions)),
       maxLogsPerExecution: Math.max(1, options.maxLogsPerExecution ?? 200),
       onExecution: (execution) => this.emit('execution', execution),
       onLog: (entry) => this.emit('log', entry)
@@ -112,7 +121,22 @@ class SimulatedEngine implements Engine {
       active: () => this.runs.activeAutoRuns(),
       start: (workflow) => this.runs.start(workflow, { source: 'auto-run' }, {}, true)
     })
+    if (options.history) this.seed(options.history, history.workflows, rng, failureRate)
     this.autoRun.set(options.autoRun ?? true)
+  }
+
+  /** Creates the history's extra workflows, then its finished executions, oldest first. */
+  private seed(options: HistoryOptions, workflows: number, rng: Random, failureRate: number): void {
+    for (let n = this.catalogue.list().length; n < workflows; n++) {
+      this.catalogue.create({ name: `Workflow ${n + 1}` }, 'system')
+    }
+    const runs = pastRuns(this.catalogue.runnable(), options.executions ?? 0, {
+      ...options,
+      failureRate: options.failureRate ?? failureRate,
+      nowMs: Date.now(),
+      rng
+    })
+    for (const run of runs) this.runs.adopt(run.workflow, run.execution, run.logs)
   }
 
   on<K extends keyof EngineEvents>(event: K, fn: (payload: EngineEvents[K]) => void): Disposer {

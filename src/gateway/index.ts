@@ -10,6 +10,7 @@ import { Dialect } from './dialect'
 import type { DialectName } from './dialect'
 import { createEngine } from './engine'
 import type { Engine } from './engine'
+import type { HistoryOptions } from './history'
 import { createHttpServer } from './http-server'
 import { RateLimiter } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
@@ -25,6 +26,7 @@ export { DIALECT_NAMES, isDialectName } from './dialect'
 export type { DialectName } from './dialect'
 export type { Clock } from './clock'
 export type { Engine, EngineOptions } from './engine'
+export type { HistoryOptions } from './history'
 export { GATEWAY_VERSION } from './version'
 
 export interface GatewayOptions {
@@ -50,6 +52,8 @@ export interface GatewayOptions {
   autoRun?: boolean
   /** For the engine the gateway creates: min/max action duration, default [300, 2500]. */
   actionDelayMs?: [number, number]
+  /** For the engine the gateway creates: a past to start from (see EngineOptions.history). */
+  history?: HistoryOptions
   /** WebSocket messages per user; default 100 per 60 000 ms. */
   rateLimit?: RateLimit
   /** REST requests per user; default 1200 per 60 000 ms. */
@@ -129,6 +133,7 @@ function ownEngine(options: GatewayOptions, log: (line: string) => void): Engine
     failureRate: options.failureRate,
     autoRun: options.autoRun,
     actionDelayMs: options.actionDelayMs,
+    history: options.history,
     onListenerError: (error) => log(`engine: a listener threw: ${describeError(error)}`)
   })
 }

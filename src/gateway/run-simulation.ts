@@ -121,6 +121,30 @@ export class RunSimulation {
     return copyExecution(run.exec)
   }
 
+  /** Keeps an execution that finished before the engine started (history.ts), with its logs. */
+  adopt(workflow: Workflow, execution: Execution, logs: LogEntry[]): void {
+    const exec = { ...execution, actions_executed: execution.actions_executed ?? [] }
+    const actions = (workflow.actions ?? []).map((a) => ({
+      id: a.id,
+      name: a.name,
+      behavior: behaviorFor(workflow.id, a.name)
+    }))
+    const startedMs = Date.parse(execution.started_at ?? '') || Date.now()
+    this.runs.set(execution.id, {
+      exec,
+      actions,
+      failAt: -1,
+      failKind: 'fail',
+      rng: this.opts.rng,
+      timer: undefined,
+      actionStartedMs: startedMs,
+      startedMs,
+      auto: false
+    })
+    this.logs.set(execution.id, logs.slice(-this.opts.maxLogsPerExecution))
+    this.evictOldRuns()
+  }
+
   /** Requests cancellation; undefined when unknown. A finished execution is returned unchanged. */
   cancel(id: string): Execution | undefined {
     const run = this.runs.get(id)

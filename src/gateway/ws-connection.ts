@@ -46,7 +46,9 @@ export class ClientConnection {
     readonly id: number,
     limits: OutboundLimits,
     hooks: OutboundHooks,
-    private readonly clock: Clock
+    private readonly clock: Clock,
+    /** Called before each frame is written (the server batches writes per turn: write-batch.ts). */
+    beforeWrite: () => void = () => {}
   ) {
     // Frames are already UTF-8: ws sends a Buffer with binary:false as a text frame as-is.
     this.queue = new OutboundQueue(
@@ -54,7 +56,10 @@ export class ClientConnection {
         get bufferedAmount() {
           return socket.bufferedAmount
         },
-        send: (frame) => socket.send(frame, { binary: false })
+        send: (frame) => {
+          beforeWrite()
+          socket.send(frame, { binary: false })
+        }
       },
       limits,
       hooks

@@ -20,6 +20,7 @@ import { SubscriptionIndex } from './subscription-index'
 import { SubscriptionRequests } from './subscription-requests'
 import { rejectUpgrade } from './upgrade-rejection'
 import type { WireShapes } from './wire-shapes'
+import { WriteBatch } from './write-batch'
 import { ClientConnection } from './ws-connection'
 import { AuthHandshake } from './ws-handshake'
 
@@ -80,8 +81,10 @@ export class WsServer {
   private readonly fanout: EngineFanout
   private readonly handshake: AuthHandshake
   private readonly limits: OutboundLimits
-  /** The heartbeat, the fan-out's engine listeners and the handshake. */
+  /** The heartbeat, the fan-out's engine listeners, the handshake and the write batch. */
   private readonly owned = new DisposableStore()
+  /** Each socket's writes of one event-loop turn leave together (write-batch.ts). */
+  private readonly writes = new WriteBatch()
   private nextId = 1
   private closing: Promise<void> | undefined
 
@@ -110,6 +113,7 @@ export class WsServer {
       onAuthenticatedFrame: (conn, text) => this.afterAuth(conn, text)
     })
     this.owned.add(this.handshake)
+    this.owned.add(this.writes)
     this.owned.setInterval(() => this.beat(), opts.heartbeatIntervalMs).unref()
   }
 
@@ -207,10 +211,10 @@ export class WsServer {
     head: Buffer,
     claims: TokenClaims | undefined
   ): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, claims))
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, claims, socket))
   }
 
-  private accept(ws: WebSocket, claims: TokenClaims | undefined): void {
+  private accept(ws: WebSocket, claims: TokenClaims | undefined, raw: Duplex): void {
     if (this.closing) {
       ws.close(CloseCode.GoingAway, 'server shutting down')
       return
@@ -228,7 +232,8 @@ export class WsServer {
           conn.close(CloseCode.TryAgainLater, 'slow consumer')
         }
       },
-      this.opts.clock
+      this.opts.clock,
+      () => this.writes.hold(raw)
     )
     this.connections.add(conn)
     ws.on('message', (data) => {

@@ -10,6 +10,7 @@ import {
   periodSummary,
   recoveredNotice
 } from './notification-wording'
+import { dropUpTo, earlier, insertSorted } from './time-list'
 
 // Pure: decides which notifications the shell shows. Every failure is alerted exactly once
 // (AlertPolicy: the record behind the tray, the dashboard and `watch`); what interrupts a
@@ -319,11 +320,7 @@ export class NotificationPolicy {
       wf.recoveryDueAt = undefined
       this.recovering.delete(key)
     }
-    // Kept in time order, so the cycles that left the window are a prefix (no copy per failure).
-    const cutoff = now - this.flapWindowMs
-    let expired = 0
-    while (expired < wf.cycles.length && wf.cycles[expired]! <= cutoff) expired++
-    if (expired > 0) wf.cycles.splice(0, expired)
+    dropUpTo(wf.cycles, now - this.flapWindowMs)
     if (wf.cycles.length === 0) wf.flapping = false
     wf.failing = true
     while (this.health.size > this.workflowMemory) {
@@ -401,18 +398,6 @@ export class NotificationPolicy {
     }
     this.authHeld.clear()
   }
-}
-
-/** The earlier of two optional times. */
-function earlier(a: number | undefined, b: number | undefined): number | undefined {
-  return b !== undefined && (a === undefined || b < a) ? b : a
-}
-
-/** Adds `at` to ascending `list`, keeping it ascending (a clock may step back). */
-function insertSorted(list: number[], at: number): void {
-  let i = list.length
-  while (i > 0 && list[i - 1]! > at) i--
-  list.splice(i, 0, at)
 }
 
 function muteKey(workflowId: string, profile?: string): string {

@@ -129,6 +129,18 @@ export class SubscriptionRegistry {
     return false
   }
 
+  /**
+   * True while a subscription sent on this socket (or to be asked again) waits for its answer.
+   * Those still queued behind the pacing window are not counted: nothing can answer them before
+   * the window frees up (a minute, under the document's limit).
+   */
+  hasUnanswered(): boolean {
+    for (const entry of this.entries.values()) {
+      if (entry.status === 'pending' && entry.asks > 0) return true
+    }
+    return false
+  }
+
   /** A socket opened: every subscription not refused is pending again and is re-sent. */
   connected(): void {
     this.open = true

@@ -211,7 +211,12 @@ export class Synchronizer {
     this.advance()
   }
 
-  /** Resolves when no subscription is pending, or after a quiet period without progress. */
+  /**
+   * Resolves when no subscription sent on this socket waits for its answer, or after a quiet
+   * period without progress. Subscriptions still queued behind the pacing window are not waited
+   * for (150 workflows take two windows under the document's limit): the reconciliation runs,
+   * REST polling covers them and the watermark is held until they are live.
+   */
   private settled(run: SyncRun): Promise<void> {
     const { registry } = this.ctx
     const timers = this.timers
@@ -228,7 +233,7 @@ export class Synchronizer {
         resolve()
       }
       const check = (): void => {
-        if (run.cancelled || !registry.hasPending()) return finish()
+        if (run.cancelled || !registry.hasUnanswered()) return finish()
         timers.clear(timer)
         timer = timers.setTimeout(() => {
           if (!run.cancelled)
