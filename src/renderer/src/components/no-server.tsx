@@ -4,6 +4,7 @@ import { navigate } from '@renderer/lib/use-route'
 import { useBridge, useDashboard } from '@renderer/store/use-dashboard'
 import { EmptyState } from './empty-state'
 import { Icon } from './icon'
+import { ErrorAlert } from './error-alert'
 
 /** True when no profile runs: no enabled server and local dev mode off. */
 export function useNoServer(): boolean {
@@ -45,11 +46,7 @@ export function NoServer() {
         Add the address of your Nebula server in Settings, or turn on local dev mode to watch the
         bundled gateway with demo workflows.
       </p>
-      {enable.error && (
-        <p className="field-error" role="alert">
-          {describeFailure(enable.error)}
-        </p>
-      )}
+      <ErrorAlert message={enable.error && describeFailure(enable.error)} />
     </EmptyState>
   )
 }

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react'
 import type { BridgeResult } from '@shared/bridge'
 import { describeFailure } from '@renderer/lib/call'
 import { useCommand } from '@renderer/lib/use-command'
+import { ErrorAlert } from './error-alert'
 
 /**
  * A checkbox bound to a setting main owns. It shows the new value at once (main confirms with a
@@ -46,11 +47,7 @@ export function SettingCheckbox({
         />
         {children}
       </label>
-      {command.error && (
-        <p className="field-error" role="alert">
-          {describeFailure(command.error)}
-        </p>
-      )}
+      <ErrorAlert message={command.error && describeFailure(command.error)} />
     </>
   )
 }

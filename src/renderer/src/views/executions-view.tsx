@@ -22,6 +22,7 @@ import { ExecutionFiltersBar } from './execution-filters'
 import { useHistory } from './use-history'
 import type { History } from './use-history'
 import { ViewHeader } from './view-header'
+import { ErrorAlert } from '@renderer/components/error-alert'
 
 const PAGE = 200
 
@@ -126,11 +127,7 @@ function TableFooter({
         </button>
       )}
       {history.exhausted && <span className="muted">No older executions on the server.</span>}
-      {history.error && (
-        <span className="field-error" role="alert">
-          {history.error}
-        </span>
-      )}
+      <ErrorAlert message={history.error} inline />
     </div>
   )
 }

@@ -6,6 +6,7 @@ import { NoServer, useNoServer } from '@renderer/components/no-server'
 import { ToneIcon } from '@renderer/components/status-badge'
 import { useNow } from '@renderer/lib/clock'
 import { toMs } from '@renderer/lib/format'
+import type { Tone } from '@renderer/lib/format'
 import { NO_FILTERS } from '@renderer/lib/route'
 import { hrefOf } from '@renderer/lib/use-route'
 import { useActiveExecutions, useSortedExecutions } from '@renderer/store/selectors'
@@ -46,28 +47,16 @@ function HourCounts() {
   const active = useActiveExecutions()
   const now = useNow()
   const counts = useMemo(() => countLastHour(executions, now), [executions, now])
-  const link = (status: string) =>
-    hrefOf({ view: 'executions', filters: { ...NO_FILTERS, status } })
   return (
     <section className="stats" aria-label="Last hour">
-      <a className="stat stat--running" href={link('running')} data-testid="count-running">
-        <span className="stat__label">
-          <ToneIcon tone="running" /> Running now
-        </span>
-        <span className="stat__value">{active.length}</span>
-      </a>
-      <a className="stat stat--failed" href={link('failed')} data-testid="count-failed">
-        <span className="stat__label">
-          <ToneIcon tone="failed" /> Failed · last hour
-        </span>
-        <span className="stat__value">{counts.failed}</span>
-      </a>
-      <a className="stat stat--ok" href={link('completed')} data-testid="count-completed">
-        <span className="stat__label">
-          <ToneIcon tone="ok" /> Completed · last hour
-        </span>
-        <span className="stat__value">{counts.completed}</span>
-      </a>
+      <StatLink status="running" tone="running" label="Running now" value={active.length} />
+      <StatLink status="failed" tone="failed" label="Failed · last hour" value={counts.failed} />
+      <StatLink
+        status="completed"
+        tone="ok"
+        label="Completed · last hour"
+        value={counts.completed}
+      />
       <div className="stat stat--rate">
         <span className="stat__label">
           <Icon name="check" /> Success rate · last hour
@@ -79,6 +68,32 @@ function HourCounts() {
         </span>
       </div>
     </section>
+  )
+}
+
+/** One count of the stats row, linking to the executions with that status. */
+function StatLink({
+  status,
+  tone,
+  label,
+  value
+}: {
+  status: string
+  tone: Tone
+  label: string
+  value: number
+}) {
+  return (
+    <a
+      className={`stat stat--${tone}`}
+      href={hrefOf({ view: 'executions', filters: { ...NO_FILTERS, status } })}
+      data-testid={`count-${status}`}
+    >
+      <span className="stat__label">
+        <ToneIcon tone={tone} /> {label}
+      </span>
+      <span className="stat__value">{value}</span>
+    </a>
   )
 }
 

@@ -6,6 +6,7 @@ import { NotificationSettings } from './settings/notification-settings'
 import { ProfileCard } from './settings/profile-card'
 import { ProfileForm } from './settings/profile-form'
 import { ViewHeader } from './view-header'
+import { Panel } from '@renderer/components/panel'
 
 /** Profiles and sign-in, local dev mode, notifications and app preferences. */
 export function SettingsView({
@@ -33,16 +34,13 @@ export function SettingsView({
   return (
     <div className="view view--settings">
       <ViewHeader title="Settings" />
-      <section
-        className="panel settings-section"
-        aria-labelledby="profiles-title"
-        data-testid="profiles"
-      >
-        <div className="panel__head">
-          <h2 id="profiles-title" className="panel__title">
-            Servers
-          </h2>
-          {!adding && (
+      <Panel
+        id="profiles-title"
+        className="settings-section"
+        testId="profiles"
+        title="Servers"
+        actions={
+          !adding && (
             <button
               type="button"
               className="btn btn--small"
@@ -51,8 +49,9 @@ export function SettingsView({
             >
               <Icon name="plus" /> Add a server
             </button>
-          )}
-        </div>
+          )
+        }
+      >
         {adding && (
           <div className="card">
             <ProfileForm profile={null} onDone={() => setAdding(false)} />
@@ -71,7 +70,7 @@ export function SettingsView({
             {local ? '; meanwhile local dev mode shows the bundled gateway' : ''}.
           </p>
         )}
-      </section>
+      </Panel>
       <NotificationSettings prefs={settings.notifications} />
       <AppSettings settings={settings} info={info} />
     </div>

@@ -11,6 +11,7 @@ import {
   formatFull,
   toMs
 } from '@renderer/lib/format'
+import { Panel } from '@renderer/components/panel'
 
 /** The actions timeline: name, status, start, duration, and the result or the error. */
 export function ActionsTimeline({
@@ -21,16 +22,7 @@ export function ActionsTimeline({
   running: boolean
 }) {
   return (
-    <section
-      className="panel timeline"
-      aria-labelledby="timeline-title"
-      data-testid="actions-timeline"
-    >
-      <div className="panel__head">
-        <h2 id="timeline-title" className="panel__title">
-          Actions
-        </h2>
-      </div>
+    <Panel id="timeline-title" className="timeline" testId="actions-timeline" title="Actions">
       {actions.length === 0 ? (
         <EmptyState
           icon="workflow"
@@ -46,7 +38,7 @@ export function ActionsTimeline({
           </ol>
         </div>
       )}
-    </section>
+    </Panel>
   )
 }
 

@@ -13,6 +13,7 @@ import { useCommand } from '@renderer/lib/use-command'
 import { navigate } from '@renderer/lib/use-route'
 import { useProfileNames } from '@renderer/store/selectors'
 import { useBridge } from '@renderer/store/use-dashboard'
+import { ErrorAlert } from '@renderer/components/error-alert'
 
 /** Id, start, duration and profile of an execution. */
 export function Facts({ execution }: { execution: ExecutionView }) {
@@ -90,11 +91,7 @@ export function DetailActions({ execution }: { execution: ExecutionView }) {
       >
         <Icon name="retry" /> {again.pending ? 'Starting…' : 'Run again'}
       </button>
-      {error && (
-        <p className="field-error" role="alert" data-testid="detail-action-error">
-          {describeFailure(error)}
-        </p>
-      )}
+      <ErrorAlert message={error && describeFailure(error)} testId="detail-action-error" />
     </div>
   )
 }

@@ -10,6 +10,7 @@ import { useCommand } from '@renderer/lib/use-command'
 import { hrefOf } from '@renderer/lib/use-route'
 import { useManyProfiles, useProfileNames } from '@renderer/store/selectors'
 import { useBridge, useDashboard } from '@renderer/store/use-dashboard'
+import { Panel } from '@renderer/components/panel'
 
 /** The failure feed: newest first, unseen ones marked, one click from the failed action. */
 export function FailureFeed() {
@@ -18,12 +19,17 @@ export function FailureFeed() {
   const markAll = useCommand()
   const unseen = failures.filter((f) => !f.seen).length
   return (
-    <section className="panel feed" aria-labelledby="feed-title" data-testid="failure-feed">
-      <div className="panel__head">
-        <h2 id="feed-title" className="panel__title">
+    <Panel
+      id="feed-title"
+      className="feed"
+      testId="failure-feed"
+      title={
+        <>
           Failures
           {unseen > 0 && <span className="count count--failed">{unseen} new</span>}
-        </h2>
+        </>
+      }
+      actions={
         <button
           type="button"
           className="btn btn--small"
@@ -33,7 +39,8 @@ export function FailureFeed() {
         >
           <Icon name="check" /> Mark all seen
         </button>
-      </div>
+      }
+    >
       {failures.length === 0 ? (
         <EmptyState icon="ok" title="No failures">
           <p>Failed and timed-out executions show up here the moment they happen.</p>
@@ -45,7 +52,7 @@ export function FailureFeed() {
           ))}
         </ol>
       )}
-    </section>
+    </Panel>
   )
 }
 

@@ -5,6 +5,7 @@ import { durationBetween, formatAgo, formatFull, isActiveStatus } from '@rendere
 import { NO_FILTERS } from '@renderer/lib/route'
 import { hrefOf } from '@renderer/lib/use-route'
 import { useSortedExecutions, workflowLabel } from '@renderer/store/selectors'
+import { Panel } from '@renderer/components/panel'
 
 const SHOWN = 8
 
@@ -15,21 +16,23 @@ export function RecentActivity() {
   const now = useNow()
   if (recent.length === 0) return null
   return (
-    <section className="panel recent" aria-labelledby="recent-title" data-testid="recent-activity">
-      <div className="panel__head">
-        <h2 id="recent-title" className="panel__title">
-          Recently finished
-        </h2>
+    <Panel
+      id="recent-title"
+      className="recent"
+      testId="recent-activity"
+      title="Recently finished"
+      actions={
         <a className="panel__link" href={hrefOf({ view: 'executions', filters: NO_FILTERS })}>
           All executions
         </a>
-      </div>
+      }
+    >
       <ul className="recent__list">
         {recent.map((e) => (
           <RecentItem key={`${e.profile_id}/${e.id}`} execution={e} now={now} />
         ))}
       </ul>
-    </section>
+    </Panel>
   )
 }
 

@@ -12,16 +12,18 @@ import {
   useProfileNames,
   workflowLabel
 } from '@renderer/store/selectors'
+import { Panel } from '@renderer/components/panel'
 
 /** What is running now, with progress. */
 export function RunningNow() {
   const active = useActiveExecutions()
   return (
-    <section className="panel running" aria-labelledby="running-title" data-testid="running-now">
-      <div className="panel__head">
-        <h2 id="running-title" className="panel__title">
-          Running now {active.length > 0 && <span className="count">{active.length}</span>}
-        </h2>
+    <Panel
+      id="running-title"
+      className="running"
+      testId="running-now"
+      title={<>Running now {active.length > 0 && <span className="count">{active.length}</span>}</>}
+      actions={
         <button
           type="button"
           className="btn btn--small"
@@ -29,7 +31,8 @@ export function RunningNow() {
         >
           <Icon name="play" /> Run a workflow
         </button>
-      </div>
+      }
+    >
       {active.length === 0 ? (
         <EmptyState icon="clock" title="Nothing is running">
           <p>Executions appear here while they run, with their progress.</p>
@@ -41,7 +44,7 @@ export function RunningNow() {
           ))}
         </ul>
       )}
-    </section>
+    </Panel>
   )
 }
 

@@ -5,6 +5,7 @@ import { Icon } from '@renderer/components/icon'
 import { useManyProfiles, useProfileNames } from '@renderer/store/selectors'
 import { useRunInput } from './use-run-input'
 import type { RunTarget } from './use-run-input'
+import { ErrorAlert } from '@renderer/components/error-alert'
 
 /**
  * "Run" for one workflow: a JSON input editor that refuses text that is not JSON right there,
@@ -63,11 +64,7 @@ export function RunDialog({
         </h2>
         {workflow?.description && <p className="muted">{workflow.description}</p>}
         <JsonEditor run={run} editorRef={editor} errorId={`${id}-error`} />
-        {run.otherError && (
-          <p className="field-error" role="alert" data-testid="run-error">
-            <Icon name="warning" /> {run.otherError}
-          </p>
-        )}
+        <ErrorAlert message={run.otherError} testId="run-error" icon />
         <div className="dialog__actions">
           <span className="muted dialog__hint">Ctrl+Enter runs</span>
           <button type="button" className="btn btn--ghost" onClick={run.format}>
@@ -124,11 +121,7 @@ function JsonEditor({
           data-testid="run-input"
         />
       </label>
-      {run.inputError && (
-        <p id={errorId} className="field-error" role="alert" data-testid="run-input-error">
-          <Icon name="warning" /> {run.inputError}
-        </p>
-      )}
+      <ErrorAlert message={run.inputError} id={errorId} testId="run-input-error" icon />
     </>
   )
 }

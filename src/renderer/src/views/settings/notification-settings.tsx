@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react'
-import type { SettingsView } from '@shared/bridge'
+import type { InvokeRequest, SettingsView } from '@shared/bridge'
 import { Field } from '@renderer/components/field'
 import { Icon } from '@renderer/components/icon'
 import { SettingCheckbox } from '@renderer/components/setting-checkbox'
@@ -10,8 +10,10 @@ import { useCommand } from '@renderer/lib/use-command'
 import { workflowKey } from '@renderer/store/keys'
 import { useManyProfiles, useProfileNames } from '@renderer/store/selectors'
 import { useBridge, useDashboard } from '@renderer/store/use-dashboard'
+import { ErrorAlert } from '@renderer/components/error-alert'
 
 type Prefs = SettingsView['notifications']
+type Pause = NonNullable<InvokeRequest<'setNotificationPrefs'>['pause']>
 
 /** Pause, per-workflow mute and how many single notices a minute before they are summarized. */
 export function NotificationSettings({ prefs }: { prefs: Prefs }) {
@@ -20,6 +22,8 @@ export function NotificationSettings({ prefs }: { prefs: Prefs }) {
   const now = useNow()
   const pausedUntil = toMs(prefs.paused_until)
   const paused = !Number.isNaN(pausedUntil) && pausedUntil > now
+  const setPause = (value: Pause) =>
+    void pause.run(() => bridge.setNotificationPrefs({ pause: value }))
   return (
     <section
       className="panel settings-section"
@@ -42,7 +46,7 @@ export function NotificationSettings({ prefs }: { prefs: Prefs }) {
             <button
               type="button"
               className="btn btn--small"
-              onClick={() => void pause.run(() => bridge.setNotificationPrefs({ pause: 'resume' }))}
+              onClick={() => setPause('resume')}
               data-testid="resume-notifications"
             >
               <Icon name="bell" /> Resume
@@ -56,7 +60,7 @@ export function NotificationSettings({ prefs }: { prefs: Prefs }) {
             <button
               type="button"
               className="btn btn--small"
-              onClick={() => void pause.run(() => bridge.setNotificationPrefs({ pause: '1h' }))}
+              onClick={() => setPause('1h')}
               data-testid="pause-1h"
             >
               Pause for 1 hour
@@ -64,20 +68,14 @@ export function NotificationSettings({ prefs }: { prefs: Prefs }) {
             <button
               type="button"
               className="btn btn--small"
-              onClick={() =>
-                void pause.run(() => bridge.setNotificationPrefs({ pause: 'tomorrow' }))
-              }
+              onClick={() => setPause('tomorrow')}
               data-testid="pause-tomorrow"
             >
               Pause until tomorrow
             </button>
           </>
         )}
-        {pause.error && (
-          <span className="field-error" role="alert">
-            {pause.error.message}
-          </span>
-        )}
+        <ErrorAlert message={pause.error?.message} inline />
       </div>
       <RateAndRecovery prefs={prefs} />
       <MutedWorkflows prefs={prefs} />
@@ -134,11 +132,7 @@ function RateAndRecovery({ prefs }: { prefs: Prefs }) {
       >
         Tell me when a failing workflow has recovered
       </SettingCheckbox>
-      {formError(save.error, ['singles_per_minute']) && (
-        <p className="field-error" role="alert">
-          {formError(save.error, ['singles_per_minute'])}
-        </p>
-      )}
+      <ErrorAlert message={formError(save.error, ['singles_per_minute'])} />
     </div>
   )
 }

@@ -10,6 +10,7 @@ import { navigate } from '@renderer/lib/use-route'
 import { useBridge, useDashboard } from '@renderer/store/use-dashboard'
 import { ProfileForm } from './profile-form'
 import { SignInForm, TokenFacts } from './sign-in-form'
+import { ErrorAlert } from '@renderer/components/error-alert'
 
 /** One profile: its connection, token facts and the things a person can do with it. */
 export function ProfileCard({ profile, signIn }: { profile: ProfileView; signIn: boolean }) {
@@ -153,11 +154,7 @@ function ProfileActions({
           <Icon name="trash" /> Remove
         </button>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {describeFailure(error)}
-        </p>
-      )}
+      <ErrorAlert message={error && describeFailure(error)} />
     </div>
   )
 }

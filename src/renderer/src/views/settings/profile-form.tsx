@@ -4,6 +4,7 @@ import { Icon } from '@renderer/components/icon'
 import { fieldError, formError } from '@renderer/lib/call'
 import { useProfileForm } from './use-profile-form'
 import type { ProfileValues } from './use-profile-form'
+import { ErrorAlert } from '@renderer/components/error-alert'
 
 /** Add a server profile (no `profile`) or edit one; errors appear next to their field. */
 export function ProfileForm({
@@ -31,11 +32,7 @@ export function ProfileForm({
         nameError={fieldError(form.error, 'name')}
         urlError={fieldError(form.error, 'server_url')}
       />
-      {otherError && (
-        <p className="field-error" role="alert" data-testid="profile-form-error">
-          {otherError}
-        </p>
-      )}
+      <ErrorAlert message={otherError} testId="profile-form-error" />
       {form.tested && <TestResult result={form.tested} />}
       <div className="form__actions">
         <button

@@ -7,6 +7,7 @@ import { describeFailure, fieldError, formError } from '@renderer/lib/call'
 import { formatDate, toMs } from '@renderer/lib/format'
 import { useCommand } from '@renderer/lib/use-command'
 import { useBridge } from '@renderer/store/use-dashboard'
+import { ErrorAlert } from '@renderer/components/error-alert'
 
 /**
  * Sign in with a token. The field is uncontrolled and masked, so the token never lands in React
@@ -79,11 +80,7 @@ export function SignInForm({
           <SignOutButton profileId={profile.id} />
         )}
       </div>
-      {otherError && (
-        <p className="field-error" role="alert" data-testid="sign-in-error">
-          {otherError}
-        </p>
-      )}
+      <ErrorAlert message={otherError} testId="sign-in-error" />
     </form>
   )
 }
@@ -102,11 +99,7 @@ function SignOutButton({ profileId }: { profileId: string }) {
       >
         Sign out
       </button>
-      {signOut.error && (
-        <span className="field-error" role="alert">
-          {describeFailure(signOut.error)}
-        </span>
-      )}
+      <ErrorAlert message={signOut.error && describeFailure(signOut.error)} inline />
     </>
   )
 }
