@@ -8,7 +8,10 @@ import type { BenchContext, FigureModule } from './figure'
 // `watch` (the built CLI, a process of its own, first contact: no saved state) against the
 // gateway's document-only dialect holding 150 workflows and 2,000 executions of the last hour:
 // from the moment the process is started to the `open` state with every subscription live.
-// The document dialect knows no `workflow_executions:all`, so the client follows each workflow.
+// The document dialect knows no `workflow_executions:all`, so the client follows each workflow:
+// 152 subscriptions, more than the server's 100 messages a minute allow (the client paces itself
+// at 90 per 66 s), so `open` with every subscription live waits for the second window. The log
+// also says when everything was first covered (live, or polled over REST while waiting).
 
 const WORKFLOWS = 150
 const EXECUTIONS = 2_000
@@ -85,6 +88,8 @@ async function watchUntilOpen(ctx: BenchContext, url: string, token: string): Pr
 
 export const coldSync: FigureModule = {
   id: 'cold-sync',
+  // After its first second it waits for the rate limit's next window: alongside the others.
+  background: true,
   figures: [{ name: 'cold_sync_ms', unit: 'ms', target: { op: '<=', value: 3_000 } }],
   async run(ctx) {
     const rig = BenchChild.start('gateway-rig', [], { scheduling: 'realtime' })

@@ -6,8 +6,15 @@ import { percentile } from '../lib/stats'
 // The physical baseline: a bare `ws` client doing nothing but JSON.parse on each frame of the
 // same stream, over the same loopback socket, in a process of its own. Nothing of the core is
 // loaded here. It counts (throughput) or times (latency, for context) like the core receiver.
+// With `--retain` it also keeps the latest parsed snapshot of each execution, at most 2,000 (the
+// core store's bound) and nothing else: what keeping state costs by itself, for the diagnostic
+// line of the throughput figure.
 
-const { values } = parseArgs({ options: { url: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { url: { type: 'string' }, retain: { type: 'boolean', default: false } }
+})
+const STORE_BOUND = 2_000
+const kept = new Map<string, unknown>()
 
 let mode: 'count' | 'latency' | undefined
 let target = 0
@@ -30,7 +37,14 @@ ws.on('open', () => send({ type: 'ready' }))
 ws.on('message', (data: Buffer) => {
   const value = JSON.parse(data.toString()) as { type?: string; sent_us?: number }
   // Keep the parse observable so it cannot be optimised away.
-  if (value.type === 'execution_update') sink++
+  if (value.type === 'execution_update') {
+    sink++
+    if (values.retain) {
+      const execution = (value as { execution?: { id?: string } }).execution
+      kept.set(String(execution?.id), execution)
+      if (kept.size > STORE_BOUND) kept.delete(kept.keys().next().value!)
+    }
+  }
   if (mode === 'latency' && typeof value.sent_us === 'number') {
     latencies[seen] = (nowUs() - value.sent_us) / 1000
     if (++seen === target) {
