@@ -10,7 +10,7 @@ import { canonicalServerMessage } from '@shared/protocol/canonical'
 // accepts too, with nothing dropped and an equal value; and messages as a well-behaved server
 // sends them do take the fast path.
 
-const RUNS = 1_000
+const RUNS = 2_000
 
 const str = fc.string({ maxLength: 8 })
 const name = fc.string({ minLength: 1, maxLength: 8 })
@@ -98,24 +98,75 @@ const canonicalMessage: fc.Arbitrary<Record<string, unknown>> = fc
 
 /** Values a lenient or strict field may wrongly hold (an own `__proto__` key among them). */
 const oddValue = fc.oneof(
-  fc.constantFrom(null, 0, 1.5, -3, 1e12, '', 'text', true, [], {}, [{}], { message: 1 }),
+  { weight: 4, arbitrary: fc.constantFrom(null, 0, 1.5, -3, 1e12, '', 'text', true, [], {}, [{}]) },
+  fc.constant({ message: 1 }),
   fc.constant(JSON.parse('{"__proto__":{"x":1},"message":"m"}') as unknown),
   fc.string({ minLength: 201, maxLength: 210 }),
   json
 )
 
-/** Every (object, key) inside `value`, the message itself included. */
+/** Free-form values: replaced as a whole, never looked into. */
+const OPAQUE = new Set(['input', 'result', 'extension', 'metadata'])
+
+/** Every (object, key) the schemas read, the message's own keys included. */
 function slots(value: unknown, out: Array<[Record<string, unknown>, string]> = []) {
   if (typeof value !== 'object' || value === null) return out
   for (const key of Object.keys(value)) {
     out.push([value as Record<string, unknown>, key])
-    slots((value as Record<string, unknown>)[key], out)
+    if (!OPAQUE.has(key)) slots((value as Record<string, unknown>)[key], out)
   }
   return out
 }
 
+/** The fields the schemas read, by message type (paths from the message). */
+const FIELDS: Record<string, string[][]> = {
+  execution_update: [
+    ['request_id'],
+    ['execution'],
+    ...[
+      'id',
+      'workflow_id',
+      'status',
+      'workflow_name',
+      'started_at',
+      'completed_at',
+      'updated_at',
+      'progress',
+      'actions_executed',
+      'error',
+      'input'
+    ].map((f) => ['execution', f]),
+    ...['current_action', 'total_actions', 'percentage'].map((f) => ['execution', 'progress', f]),
+    ...['action_id', 'status', 'name', 'started_at', 'completed_at', 'duration_ms', 'error'].map(
+      (f) => ['execution', 'actions_executed', '0', f]
+    ),
+    ['execution', 'actions_executed', '0'],
+    ['execution', 'actions_executed', '0', 'error', 'message'],
+    ['execution', 'actions_executed', '0', 'error', 'code'],
+    ...['message', 'action_id', 'action_name', 'code'].map((f) => ['execution', 'error', f])
+  ],
+  log: [
+    ['request_id'],
+    ['log'],
+    ...['execution_id', 'message', 'timestamp', 'level', 'action_id', 'metadata'].map((f) => [
+      'log',
+      f
+    ])
+  ]
+}
+
+/** A canonical message with one field the schemas read set to an odd value (when its parent exists). */
+const brokenField = fc.tuple(canonicalMessage, fc.nat(), oddValue).map(([message, pick, value]) => {
+  const paths = FIELDS[message.type as string]!
+  const path = paths[pick % paths.length]!
+  let parent = message as Record<string, unknown> | undefined
+  for (const key of path.slice(0, -1)) parent = parent?.[key] as Record<string, unknown>
+  if (typeof parent === 'object' && parent !== null) parent[path.at(-1)!] = structuredClone(value)
+  return JSON.parse(JSON.stringify(message)) as Record<string, unknown>
+})
+
 /** A canonical message with one field replaced by an odd value, deleted, or given `__proto__`. */
-const brokenMessage = fc
+const brokenSlot = fc
   .tuple(canonicalMessage, fc.nat(), oddValue, fc.nat(2))
   .map(([original, pick, value, how]) => {
     // A copy: fast-check hands the same generated value to several runs while shrinking.
@@ -128,6 +179,8 @@ const brokenMessage = fc
     // As it would arrive: what JSON can carry (an own `__proto__` on an object, never on a list).
     return JSON.parse(JSON.stringify(message)) as Record<string, unknown>
   })
+
+const brokenMessage = fc.oneof(brokenField, brokenSlot)
 
 /** The schema's own verdict, as the decoder's slow path reaches it (none for an unknown type). */
 function schemaOf(message: Record<string, unknown>) {
