@@ -24,7 +24,6 @@ const SPEC = `
   syncing       refused         closed
   syncing       token_changed   connecting
   syncing       close           closed
-  open          sync_pending    syncing
   open          socket_closed   reconnecting
   open          auth_rejected   auth_failed
   open          refused         closed
@@ -65,7 +64,6 @@ const EXAMPLES: Record<LifecycleEventType, LifecycleEvent> = {
   start: { type: 'start', attempt: 1 },
   socket_opened: { type: 'socket_opened' },
   synced: { type: 'synced' },
-  sync_pending: { type: 'sync_pending' },
   sync_failed: { type: 'sync_failed', reason: 'reconciliation failed' },
   socket_closed: { type: 'socket_closed', attempt: 2, retry_in_ms: 40, ...end },
   gave_up: { type: 'gave_up', attempt: 10, retry_in_ms: 300_000, ...end },

@@ -4,8 +4,8 @@ import { Emitter } from '@shared/emitter'
 
 // The connection's lifecycle as one explicit transition table (state × event → state). The
 // connection feeds it transport events (a socket opened or ended, a retry fell due, the token
-// changed); the session feeds it sync events (reconciled and every subscription answered, or a
-// subscription waiting again). Nothing else decides which state the monitor is in.
+// changed); the session feeds it sync events (the gap reconciled and everything followed covered,
+// or a reconciliation that failed). Nothing else decides which state the monitor is in.
 
 /** `idle` is the state before `start`; it is never published. */
 export type LifecycleStateName = ConnectionStateName | 'idle'
@@ -21,7 +21,6 @@ export type LifecycleEvent =
   | { type: 'start'; attempt: number }
   | { type: 'socket_opened' }
   | { type: 'synced' }
-  | { type: 'sync_pending' }
   | ({ type: 'sync_failed' } & EndDetail)
   | ({ type: 'socket_closed'; attempt: number; retry_in_ms: number } & EndDetail)
   | ({ type: 'gave_up'; attempt: number; retry_in_ms: number } & EndDetail)
@@ -48,7 +47,6 @@ export const TRANSITIONS: Readonly<
   start: { from: ['idle'], to: 'connecting' },
   socket_opened: { from: ['connecting'], to: 'syncing' },
   synced: { from: ['syncing'], to: 'open' },
-  sync_pending: { from: ['open'], to: 'syncing' },
   sync_failed: { from: ['syncing'], to: 'syncing' },
   socket_closed: { from: LIVE, to: 'reconnecting' },
   gave_up: { from: ['connecting'], to: 'offline' },

@@ -217,7 +217,7 @@ export class MonitorSession {
     return this.leniency.counts()
   }
 
-  /** True while `open`: synced, and no subscription waits for an answer. */
+  /** True while `open`: the gap reconciled, everything followed covered (live or polled). */
   get isLive(): boolean {
     return this.lifecycle.name === 'open'
   }

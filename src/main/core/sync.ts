@@ -48,12 +48,11 @@ interface SyncRun {
 
 /**
  * Brings a freshly opened socket to `open`: re-subscribe (the registry), wait for the answers
- * (bounded), reconcile the gap over REST, and declare the session synced once no subscription
- * waits for an answer. While live, a subscription that waits again sends the session back to
- * `syncing`. While anything followed is not live (waiting or refused) the watermark is held and
- * REST polling covers it (poller.ts); once everything is live again, a catch-up reconciliation
- * covers the stretch from the held point. Feeds the lifecycle `synced`, `sync_pending` and
- * `sync_failed`.
+ * of what was sent (bounded), reconcile the gap over REST, and declare the session synced:
+ * everything followed is then covered, live or by REST polling. While anything followed is not
+ * live (waiting, queued behind the pacing window, or refused) the watermark is held and REST
+ * polling covers it (poller.ts); once everything is live, a catch-up reconciliation covers the
+ * stretch from the held point. Feeds the lifecycle `synced` and `sync_failed`.
  */
 export class Synchronizer {
   private run: SyncRun | undefined
@@ -157,15 +156,13 @@ export class Synchronizer {
     const { ctx } = this
     const run = this.run
     if (!run || run.cancelled || !run.reconciled || run.waiting) return
-    if (ctx.registry.hasPending()) {
+    if (ctx.uncovered()) {
+      // Subscriptions waiting for an answer (or still queued behind the pacing window) and
+      // refused ones: REST polling covers them, and the watermark stays held until everything
+      // is live, when a catch-up looks at the stretch again. Covered is open; the coverage
+      // says how (live, partial, polling).
       ctx.watermark.hold()
       this.catchUpAgain ||= this.catchUpRunning
-      if (ctx.lifecycle.can('sync_pending')) ctx.lifecycle.dispatch({ type: 'sync_pending' })
-      return
-    }
-    if (ctx.uncovered()) {
-      // Refused subscriptions: settled, covered by REST polling, watermark held meanwhile.
-      ctx.watermark.hold()
     } else if (ctx.watermark.isHeld) {
       void this.catchUp(run)
       return
