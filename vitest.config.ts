@@ -19,7 +19,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Two cores here and in CI: integration files open many sockets, so cap parallel files.
-    maxWorkers: 2,
-    benchmark: { include: ['bench/**/*.bench.ts'] }
+    maxWorkers: 2
   }
 })
