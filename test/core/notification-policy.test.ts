@@ -327,17 +327,17 @@ describe('mute', () => {
         [0, 1, 2, 3, 4].map((i) => ({ at: T0 + i, alert: alert('wf_etl') }))
       )
     ).toEqual([])
-    expect(policy.isMuted('wf_etl')).toBe(true)
-    policy.unmute('wf_etl')
+    expect(policy.mutes.isMuted('wf_etl')).toBe(true)
+    policy.mutes.unmute('wf_etl')
     expect(policy.onAlert(alert('wf_etl'), T0 + 30 * MIN).map((n) => n.kind)).toEqual(['failure'])
   })
 
   it('mutes one profile’s workflow without muting the same id elsewhere', () => {
     const policy = new NotificationPolicy()
-    policy.mute('wf_etl', 'staging')
+    policy.mutes.mute('wf_etl', 'staging')
     expect(policy.onAlert(alert('wf_etl'), T0, 'staging')).toEqual([])
     expect(policy.onAlert(alert('wf_etl'), T0, 'prod')).toMatchObject([{ profile: 'prod' }])
-    expect(policy.mutedWorkflows).toEqual(['staging:wf_etl'])
+    expect(policy.mutes.list()).toEqual(['staging:wf_etl'])
   })
 })
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Notification } from '@shared/alerts'
 import type { BridgeEvent, EventBatch, Notice, Snapshot, TokenInfo } from '@shared/bridge/views'
-import type { AppInfo, ProfileView } from '@shared/bridge/views'
+import type { ProfileView } from '@shared/bridge/views'
 import { DisposableStore } from '@shared/disposable'
 import type { Disposer } from '@shared/disposable'
 import { Emitter } from '@shared/emitter'
@@ -9,23 +9,20 @@ import { Resource } from '@shared/protocol'
 import type { Execution } from '@shared/protocol'
 import { describeError } from '@shared/redact'
 import type { AppSettings } from '@shared/settings'
-import type { TokenVault } from '@main/core/token-vault'
 import type { AppContext } from './app-context'
+import type { AppServiceOptions } from './app-service-options'
 import { AppViews } from './app-views'
 import type { AppServiceEvents, TrayInputs } from './app-views'
 import { BridgeHost } from './bridge-host'
 import type { BridgeHandlers } from './bridge-host'
 import { EventBatcher } from './event-batcher'
-import type { EventBatcherOptions } from './event-batcher'
 import { executionCommands } from './execution-commands'
 import { FailureFeed } from './failure-feed'
 import { localGatewayFactory } from './local-profile'
-import type { LocalServerFactory } from './local-profile'
 import { LogFollows } from './log-follows'
+import { NoticeBoard } from './notice-board'
 import { NotificationPrefsRuntime } from './notification-runtime'
-import type { NotificationPolicyOptions } from '@main/core/notification-policy'
 import { ProfileSessions } from './profile-sessions'
-import type { SessionDefaults } from './profile-sessions'
 import { profileCommands } from './profile-commands'
 import { RecentExecutions, WorkflowCatalog } from './recent-executions'
 import { applyOverrides } from './run-overrides'
@@ -33,7 +30,12 @@ import type { RunOverrides } from './run-overrides'
 import { SettingsStore } from './settings-store'
 import { serviceCommands } from './service-commands'
 import { toExecutionView, toTokenInfo } from './view-mapping'
-import { onServerMessage, refreshRecentExecutions, refreshWorkflows } from './live-updates'
+import {
+  onServerMessage,
+  refreshRecentExecutions,
+  refreshWorkflows,
+  whenGoingLive
+} from './live-updates'
 import type { LiveUpdateSink } from './live-updates'
 
 /*
@@ -67,28 +69,7 @@ import type { LiveUpdateSink } from './live-updates'
  */
 
 export type { AppServiceEvents, ShellNotification, TrayInputs } from './app-views'
-
-export interface AppServiceOptions {
-  /** Where settings.json lives (the app's user-data folder; `ui --settings-dir`; tests). */
-  settingsDir: string
-  /** Where remote profiles keep their watermark state (default `<settingsDir>/state`). */
-  stateDir?: string | null
-  vault: TokenVault
-  info: AppInfo
-  /** Run-only overrides (environment, `ui` flags). */
-  overrides?: RunOverrides
-  /** What the caller had to ignore at start (e.g. a bad NEBULA_SERVER_URL): shown as notices. */
-  warnings?: readonly string[]
-  /** How local dev mode starts its gateway (default: the bundled one, autorun demo). */
-  startLocal?: LocalServerFactory
-  /** Session options for every profile (tests: fast backoff). */
-  session?: SessionDefaults
-  /** Timing of the one notification policy all profiles share (tests shorten its windows). */
-  notificationPolicy?: NotificationPolicyOptions
-  batcher?: EventBatcherOptions
-  now?: () => number
-  log?: (line: string) => void
-}
+export type { AppServiceOptions } from './app-service-options'
 
 /** The app's state, commands and streams; see the header for the shell's use of it. */
 export class AppService {
@@ -101,7 +82,7 @@ export class AppService {
   private readonly workflows = new WorkflowCatalog()
   private readonly logs = new LogFollows()
   private readonly tokens = new Map<string, TokenInfo>()
-  private readonly notices: Notice[] = []
+  private readonly notices: NoticeBoard
   private readonly views: AppViews
   private readonly prefs: NotificationPrefsRuntime
   private readonly emitter: Emitter<AppServiceEvents>
@@ -120,14 +101,10 @@ export class AppService {
     this.overrides = { ...options.overrides }
     this.emitter = new Emitter((error) => this.log(`a listener failed: ${describeError(error)}`))
     this.store = new SettingsStore({ dir: options.settingsDir, now: this.now, log: this.log })
-    for (const notice of this.store.notices) this.notices.push(notice)
+    this.notices = new NoticeBoard(this.now)
+    this.notices.keep(this.store.notices)
     ;(options.warnings ?? []).forEach((message, i) =>
-      this.notices.push({
-        id: `startup-${i}`,
-        level: 'warning',
-        message,
-        at: new Date(this.now()).toISOString()
-      })
+      this.notices.add(`startup-${i}`, 'warning', message)
     )
     this.batcher = new EventBatcher({
       onListenerError: (error) => this.log(`a batch listener failed: ${describeError(error)}`),
@@ -214,7 +191,7 @@ export class AppService {
       executions: this.executions.list(500),
       workflows: this.workflows.list(),
       failures: this.feed.list(),
-      notices: [...this.notices]
+      notices: this.notices.list()
     }
   }
 
@@ -296,12 +273,7 @@ export class AppService {
   }
 
   private addNotice(id: string, level: Notice['level'], message: string): void {
-    const notice: Notice = { id, level, message, at: new Date(this.now()).toISOString() }
-    const index = this.notices.findIndex((n) => n.id === id)
-    if (index >= 0) this.notices.splice(index, 1)
-    this.notices.push(notice)
-    if (this.notices.length > 20) this.notices.shift()
-    this.push({ type: 'notice', notice })
+    this.push({ type: 'notice', notice: this.notices.add(id, level, message) })
   }
 
   private recordExecution(profileId: string, execution: Execution) {
@@ -339,50 +311,42 @@ export class AppService {
 
   private wireSessions(): void {
     const s = this.sessions
-    const openProfiles = new Set<string>()
-    this.disposables.add(
+    const goingLive = whenGoingLive((id) => {
+      void refreshWorkflows(this.liveSink, id)
+      void refreshRecentExecutions(this.liveSink, id)
+    })
+    const listeners = [
       s.on('state', (id, state) => {
         this.push({ type: 'connection', profile_id: id, state })
-        // Going live again (not every coverage change while live): what changed while away.
-        const wasOpen = openProfiles.has(id)
-        if (state.state === 'open') openProfiles.add(id)
-        else openProfiles.delete(id)
-        if (state.state === 'open' && !wasOpen) {
-          void refreshWorkflows(this.liveSink, id)
-          void refreshRecentExecutions(this.liveSink, id)
-        }
-      })
-    )
-    this.disposables.add(s.on('transition', (id, t) => void this.recordExecution(id, t.execution)))
-    this.disposables.add(
-      s.on('message', (id, message) => onServerMessage(this.liveSink, id, message))
-    )
-    this.disposables.add(
+        goingLive(id, state)
+      }),
+      s.on('transition', (id, t) => void this.recordExecution(id, t.execution)),
+      s.on('message', (id, message) => onServerMessage(this.liveSink, id, message)),
       s.on('alert', (id, alert) => {
         const failure = this.feed.add(id, alert)
         if (failure) this.push({ type: 'failure', failure })
-      })
-    )
-    this.disposables.add(s.on('notification', (_id, n) => this.notify(n)))
-    this.disposables.add(
-      s.on('problem', (message) => this.addNotice('local-dev-mode', 'error', message))
-    )
-    this.disposables.add(
-      s.on('lifecycle', (id, running) => {
-        const exists =
-          id === 'local'
-            ? this.effective().local_dev_mode
-            : this.effective().profiles.some((p) => p.id === id)
-        if (!running && !exists) this.forgetProfile(id)
-        else this.push({ type: 'profiles', profiles: this.views.profileViews() })
-        const session = running ? this.sessions.get(id)?.session : undefined
-        if (session) {
-          this.logs.resubscribe(id, (executionId) =>
-            session.subscriptions.add(Resource.Execution, executionId)
-          )
-        }
-      })
-    )
+      }),
+      s.on('notification', (_id, n) => this.notify(n)),
+      s.on('problem', (message) => this.addNotice('local-dev-mode', 'error', message)),
+      s.on('lifecycle', (id, running) => this.onLifecycle(id, running))
+    ]
+    for (const dispose of listeners) this.disposables.add(dispose)
+  }
+
+  /** A profile's session started or stopped. */
+  private onLifecycle(id: string, running: boolean): void {
+    const exists =
+      id === 'local'
+        ? this.effective().local_dev_mode
+        : this.effective().profiles.some((p) => p.id === id)
+    if (!running && !exists) this.forgetProfile(id)
+    else this.push({ type: 'profiles', profiles: this.views.profileViews() })
+    const session = running ? this.sessions.get(id)?.session : undefined
+    if (session) {
+      this.logs.resubscribe(id, (executionId) =>
+        session.subscriptions.add(Resource.Execution, executionId)
+      )
+    }
   }
 
   private createLiveSink(): LiveUpdateSink {

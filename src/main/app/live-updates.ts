@@ -1,4 +1,4 @@
-import type { BridgeEvent } from '@shared/bridge/views'
+import type { BridgeEvent, SessionState } from '@shared/bridge/views'
 import type { ServerMessage } from '@shared/protocol'
 import { describeError } from '@shared/redact'
 import type { Execution } from '@shared/protocol'
@@ -103,5 +103,23 @@ export async function refreshRecentExecutions(
     }
   } catch (error) {
     sink.log(`[${profileId}] listing recent executions failed: ${describeError(error)}`)
+  }
+}
+
+/**
+ * Calls `onLive` each time a profile goes `open` (after a connect), not on every coverage
+ * change it publishes while open.
+ */
+export function whenGoingLive(
+  onLive: (profileId: string) => void
+): (profileId: string, state: SessionState) => void {
+  const open = new Set<string>()
+  return (profileId, state) => {
+    const was = open.has(profileId)
+    if (state.state !== 'open') open.delete(profileId)
+    else if (!was) {
+      open.add(profileId)
+      onLive(profileId)
+    }
   }
 }

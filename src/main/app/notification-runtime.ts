@@ -46,12 +46,12 @@ export class NotificationPrefsRuntime {
           : policy.setDoNotDisturb(until, now)
     for (const notification of released) this.callbacks.notify(notification)
     const wanted = new Set(prefs.muted.map((m) => muteKey(m.profile_id, m.workflow_id)))
-    for (const key of policy.mutedWorkflows) {
+    for (const key of policy.mutes.list()) {
       if (wanted.has(key)) continue
       const [profile, workflow] = splitMuteKey(key)
-      policy.unmute(workflow, profile)
+      policy.mutes.unmute(workflow, profile)
     }
-    for (const m of prefs.muted) policy.mute(m.workflow_id, m.profile_id)
+    for (const m of prefs.muted) policy.mutes.mute(m.workflow_id, m.profile_id)
     this.disposables.clear(this.timer)
     this.timer = undefined
     if (until === undefined) return
@@ -66,7 +66,7 @@ export class NotificationPrefsRuntime {
   }
 }
 
-// The policy names a per-profile mute `profile:workflow` (see NotificationPolicy.mutedWorkflows).
+// The policy names a per-profile mute `profile:workflow` (see MuteList).
 const muteKey = (profile: string, workflow: string): string => `${profile}:${workflow}`
 
 function splitMuteKey(key: string): [string | undefined, string] {

@@ -72,6 +72,38 @@ export async function runUiCli(argv: string[]): Promise<number> {
   return serve(args, settingsDir, dashboard, lock, diag)
 }
 
+/** The app service of this run: the same settings and keychain as the desktop app. */
+function startService(
+  args: UiArgs,
+  settingsDir: string,
+  diag: (line: string) => void
+): Promise<AppService> {
+  const hasRunFlags = args.overrides.localDevMode !== undefined || args.overrides.server
+  // A bad NEBULA_SERVER_URL is ignored: said on stderr and shown in the dashboard.
+  const warnings: string[] = []
+  const warn = (warning: string): void => {
+    diag(warning)
+    warnings.push(warning)
+  }
+  return AppService.start({
+    settingsDir,
+    vault: new TokenVault({ onWarning: (error) => diag(error.message) }),
+    info: {
+      name: 'Nebula Desktop',
+      version: appVersion(),
+      platform: process.platform,
+      transport: 'browser'
+    },
+    overrides: hasRunFlags ? args.overrides : overridesFromEnv(process.env, warn),
+    warnings,
+    startLocal: localGatewayFactory({
+      ...(args.failureRate !== undefined ? { failureRate: args.failureRate } : {}),
+      ...(args.seed !== undefined ? { seed: args.seed } : {})
+    }),
+    log: diag
+  })
+}
+
 function settingsDirReady(dir: string): string {
   // AppService creates it too; the lock needs it first.
   mkdirSync(dir, { recursive: true, mode: 0o700 })
@@ -85,33 +117,10 @@ async function serve(
   lock: InstanceLock,
   diag: (line: string) => void
 ): Promise<number> {
-  const hasRunFlags = args.overrides.localDevMode !== undefined || args.overrides.server
   let service: AppService | undefined
   let server: UiServer | undefined
-  // A bad NEBULA_SERVER_URL is ignored: said on stderr and shown in the dashboard.
-  const warnings: string[] = []
-  const warn = (warning: string): void => {
-    diag(warning)
-    warnings.push(warning)
-  }
   try {
-    service = await AppService.start({
-      settingsDir,
-      vault: new TokenVault({ onWarning: (error) => diag(error.message) }),
-      info: {
-        name: 'Nebula Desktop',
-        version: appVersion(),
-        platform: process.platform,
-        transport: 'browser'
-      },
-      overrides: hasRunFlags ? args.overrides : overridesFromEnv(process.env, warn),
-      warnings,
-      startLocal: localGatewayFactory({
-        ...(args.failureRate !== undefined ? { failureRate: args.failureRate } : {}),
-        ...(args.seed !== undefined ? { seed: args.seed } : {})
-      }),
-      log: diag
-    })
+    service = await startService(args, settingsDir, diag)
     server = await startUiServer({
       bridge: service.host,
       rendererDir: dashboard,

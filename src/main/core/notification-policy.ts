@@ -10,6 +10,7 @@ import {
   periodSummary,
   recoveredNotice
 } from './notification-wording'
+import { MuteList } from './mute-list'
 import { dropUpTo, earlier, insertSorted } from './time-list'
 
 // Pure: decides which notifications the shell shows. Every failure is alerted exactly once
@@ -106,7 +107,8 @@ export class NotificationPolicy {
   private readonly flapWindowMs: number
   private notifyRecovered: boolean
   private readonly workflowMemory: number
-  private readonly muted: Set<string>
+  /** Muted workflows (per profile or for all); the preferences change it while the policy runs. */
+  readonly mutes: MuteList
   /** When individual notices went out, within the budget window. */
   private singles: number[] = []
   private series: SummarySeries | undefined
@@ -128,7 +130,7 @@ export class NotificationPolicy {
     this.flapWindowMs = Math.max(1, options.flapWindowMs ?? DEFAULT_FLAP_WINDOW_MS)
     this.notifyRecovered = options.notifyRecovered ?? true
     this.workflowMemory = Math.max(1, options.workflowMemory ?? DEFAULT_WORKFLOW_MEMORY)
-    this.muted = new Set(options.muted ?? [])
+    this.mutes = new MuteList(options.muted)
   }
 
   /** Notifications for one new alert (plus anything that fell due before `now`). */
@@ -136,7 +138,7 @@ export class NotificationPolicy {
     const out = this.tick(now)
     const a: ProfiledAlert = profile ? { ...alert, profile } : alert
     const wf = this.noteFailure(a, now)
-    if (this.isMuted(a.workflow_id, profile)) return out
+    if (this.mutes.isMuted(a.workflow_id, profile)) return out
     if (this.dndActive(now)) {
       this.dndTally.add(a)
       return out
@@ -185,7 +187,7 @@ export class NotificationPolicy {
     for (const alert of alerts) {
       const a: ProfiledAlert = profile ? { ...alert, profile } : alert
       const wf = this.noteFailure(a, now)
-      if (this.isMuted(a.workflow_id, profile)) continue
+      if (this.mutes.isMuted(a.workflow_id, profile)) continue
       wf.notified = true
       if (this.dndActive(now)) this.dndTally.add(a)
       else tally.add(a)
@@ -260,29 +262,6 @@ export class NotificationPolicy {
   /** The end of do-not-disturb, if it is on. */
   get doNotDisturbUntil(): number | undefined {
     return this.dndUntil
-  }
-
-  /** Mutes a workflow's notifications (of one profile, or of every profile). */
-  mute(workflowId: string, profile?: string): void {
-    this.muted.add(muteKey(workflowId, profile))
-  }
-
-  /** Unmutes a workflow's notifications. */
-  unmute(workflowId: string, profile?: string): void {
-    this.muted.delete(muteKey(workflowId, profile))
-  }
-
-  /** True when the workflow is muted (for this profile or for all). */
-  isMuted(workflowId: string, profile?: string): boolean {
-    return (
-      this.muted.has(workflowId) ||
-      (profile !== undefined && this.muted.has(muteKey(workflowId, profile)))
-    )
-  }
-
-  /** The muted workflows (`profile:id` where muted for one profile). */
-  get mutedWorkflows(): string[] {
-    return [...this.muted]
   }
 
   private dndActive(now: number): boolean {
@@ -380,7 +359,7 @@ export class NotificationPolicy {
       wf.notified &&
       this.notifyRecovered &&
       wf.recoveryWanted === true &&
-      !this.isMuted(wf.workflowId, wf.profile) &&
+      !this.mutes.isMuted(wf.workflowId, wf.profile) &&
       !this.dndActive(at) &&
       this.takeBudget(at)
     wf.notified = false
@@ -398,8 +377,4 @@ export class NotificationPolicy {
     }
     this.authHeld.clear()
   }
-}
-
-function muteKey(workflowId: string, profile?: string): string {
-  return profile === undefined ? workflowId : `${profile}:${workflowId}`
 }
