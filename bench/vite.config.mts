@@ -23,7 +23,8 @@ const entries = [
   'core-receiver',
   'baseline-receiver',
   'gateway-rig',
-  'fanout-clients'
+  'fanout-clients',
+  'ui-rig'
 ]
 
 export default defineConfig({

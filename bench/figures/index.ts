@@ -4,7 +4,9 @@ import { coreHeap } from './core-heap'
 import { coreLatency } from './core-latency'
 import { coreThroughput } from './core-throughput'
 import { fanout } from './fanout'
+import { logsHeap } from './logs-heap'
 import { reconnect } from './reconnect'
+import { rendererLatency } from './renderer-latency'
 import type { FigureModule } from './figure'
 
 /** Every figure module, in the order they run (background ones start first, alongside). */
@@ -15,5 +17,7 @@ export const FIGURE_MODULES: FigureModule[] = [
   coreHeap,
   coldSync,
   fanout,
-  reconnect
+  reconnect,
+  rendererLatency,
+  logsHeap
 ]

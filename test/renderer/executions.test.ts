@@ -4,6 +4,7 @@ import { TokenVault } from '@main/core/token-vault'
 import { memoryKeychain } from '../fixtures/app'
 import { CORE_GATEWAY_DEFAULTS, startTestGateway } from '../fixtures/gateway'
 import { rowIds, useDashboardSpecs } from './dashboard-page'
+import type { Page } from 'playwright'
 import type { BrowserGlobals } from './browser-globals'
 
 // The executions table in Chromium against the real core and gateway: filters and id search,
@@ -17,6 +18,17 @@ async function settled(gateway: Gateway): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
   throw new Error('executions did not finish')
+}
+
+/** Scrolls the page's scroller (`<main>`) to its top or bottom. */
+async function scrollMain(page: Page, to: 'top' | 'bottom'): Promise<void> {
+  await page.evaluate((end) => {
+    const { document } = globalThis as unknown as {
+      document: { querySelector(s: string): { scrollTop: number; scrollHeight: number } }
+    }
+    const main = document.querySelector('main')
+    main.scrollTop = end === 'top' ? 0 : main.scrollHeight
+  }, to)
 }
 
 describe('the executions table', () => {
@@ -84,6 +96,49 @@ describe('the executions table', () => {
     await expect.poll(() => rowIds(page)).toEqual([done.id])
     await page.getByTestId('filter-query').fill('no-such-execution')
     await page.getByTestId('executions-empty').waitFor()
+    await ui.expectClean()
+  })
+
+  it('renders a long table as a window of rows and shows the rest as it scrolls', async () => {
+    // 140 finished executions: going live reads 50, "Load older" the rest, past the 100 rows
+    // a table renders in full (use-row-window.ts).
+    const server = await startTestGateway(CORE_GATEWAY_DEFAULTS)
+    specs.afterThisTest(() => server.close())
+    for (let i = 0; i < 140; i++)
+      server.engine.startExecution('wf_order_processing', { i }, { outcome: 'succeed' })
+    await settled(server)
+    const vault = new TokenVault({ backend: memoryKeychain() })
+    await vault.set('prod', await server.mintToken({ sub: 'oncall@example.com' }))
+    const { ui, page } = await specs.open({
+      server: {
+        localDevMode: false,
+        profiles: [{ id: 'prod', name: 'Production', server_url: server.url }],
+        vault
+      },
+      connected: 'prod'
+    })
+    await ui.open('#/executions')
+    const table = page.getByTestId('executions-table')
+    await expect.poll(async () => (await rowIds(page)).length).toBe(50)
+    while (!(await page.getByText('No older executions on the server.').isVisible()))
+      await page.getByTestId('load-older').click()
+    await expect.poll(() => table.getAttribute('aria-rowcount')).toBe('141')
+
+    // Only the rows near the viewport are in the DOM, newest first, numbered for screen readers.
+    const rows = page.getByTestId('execution-row')
+    await scrollMain(page, 'top')
+    await expect.poll(() => rows.first().getAttribute('aria-rowindex')).toBe('2')
+    const top = await rowIds(page)
+    expect(top.length).toBeGreaterThan(10)
+    expect(top.length).toBeLessThan(60)
+
+    // Scrolled to the bottom: the last rows are rendered, the first ones no longer are.
+    await scrollMain(page, 'bottom')
+    await expect.poll(() => rows.last().getAttribute('aria-rowindex')).toBe('141')
+    const bottom = await rowIds(page)
+    expect(bottom.length).toBeLessThan(60)
+    expect(bottom).not.toContain(top[0])
+    expect(new Set([...top, ...bottom]).size).toBe(top.length + bottom.length)
     await ui.expectClean()
   })
 

@@ -35,9 +35,9 @@ function Shell() {
   const main = useRef<HTMLElement>(null)
   useShowRequests()
   useViewFocus(route, main)
-  useDocumentTitle(route)
   return (
     <div className="app">
+      <DocumentTitle view={route.view} />
       <button type="button" className="skip-link" onClick={() => focusHeading(main.current)}>
         Skip to content
       </button>
@@ -154,9 +154,14 @@ function focusHeading(main: HTMLElement | null): void {
   ;(heading ?? main)?.focus()
 }
 
-function useDocumentTitle(route: Route): void {
+/**
+ * The window title: the view and the unseen failures. A component of its own, so a new failure
+ * re-renders only this, not the whole shell.
+ */
+function DocumentTitle({ view }: { view: Route['view'] }) {
   const unseen = useDashboard((s) => s.failures.reduce((n, f) => (f.seen ? n : n + 1), 0))
   useEffect(() => {
-    document.title = `${unseen > 0 ? `(${unseen}) ` : ''}${TITLES[route.view]} · Nebula Desktop`
-  }, [route.view, unseen])
+    document.title = `${unseen > 0 ? `(${unseen}) ` : ''}${TITLES[view]} · Nebula Desktop`
+  }, [view, unseen])
+  return null
 }

@@ -93,10 +93,24 @@ export function formatDate(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
+/**
+ * What `Date.prototype.toLocaleString()` writes (numeric date and time in the page's locale),
+ * from one formatter: `toLocaleString` builds a new one on every call, and tables call this per
+ * row and per render.
+ */
+const FULL = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric'
+})
+
 /** Full local timestamp for tooltips. */
 export function formatFull(iso: string | null | undefined): string {
   const ms = toMs(iso)
-  return Number.isNaN(ms) ? '' : new Date(ms).toLocaleString()
+  return Number.isNaN(ms) ? '' : FULL.format(ms)
 }
 
 /** Seconds left until `deadline`, rounded up (0 when past). */
@@ -104,7 +118,9 @@ export function secondsUntil(deadline: number, now: number): number {
   return Math.max(0, Math.ceil((deadline - now) / 1000))
 }
 
+const COUNT = new Intl.NumberFormat('en-US')
+
 /** "1,234". */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US')
+  return COUNT.format(n)
 }

@@ -193,18 +193,27 @@ const FINISHED = new Set(['completed', 'failed', 'cancelled', 'timed_out'])
 function boundExecutions(executions: Map<string, ExecutionView>): Map<string, ExecutionView> {
   let excess = executions.size - MAX_EXECUTIONS
   if (excess <= 0) return executions
-  const finished = [...executions.entries()]
-    .filter(([, e]) => FINISHED.has(e.status))
-    .sort(([, a], [, b]) => startedAt(a) - startedAt(b))
-  for (const [key] of finished) {
+  const finished: Array<{ key: string; at: number }> = []
+  for (const [key, e] of executions)
+    if (FINISHED.has(e.status)) finished.push({ key, at: startedAt(e) })
+  finished.sort((a, b) => a.at - b.at)
+  for (const { key } of finished) {
     if (excess-- <= 0) break
     executions.delete(key)
   }
   return executions
 }
 
+/** Start times already read: views are immutable, and sorting asks for each one many times. */
+const startTimes = new WeakMap<ExecutionView, number>()
+
 /** Start time in ms for sorting; an execution not started yet sorts as the newest. */
 export function startedAt(execution: ExecutionView): number {
-  const parsed = execution.started_at ? Date.parse(execution.started_at) : NaN
-  return Number.isNaN(parsed) ? Number.MAX_SAFE_INTEGER : parsed
+  let at = startTimes.get(execution)
+  if (at === undefined) {
+    const parsed = execution.started_at ? Date.parse(execution.started_at) : NaN
+    at = Number.isNaN(parsed) ? Number.MAX_SAFE_INTEGER : parsed
+    startTimes.set(execution, at)
+  }
+  return at
 }

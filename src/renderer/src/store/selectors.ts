@@ -30,9 +30,13 @@ export function useActiveExecutions(): readonly ExecutionView[] {
   return useMemo(() => sorted.filter((e) => isActiveStatus(e.status)), [sorted])
 }
 
-/** Newest first by start time (not started yet counts as newest). */
+/** Newest first by start time (not started yet counts as newest), then by id. */
 export function sortNewestFirst(executions: ExecutionView[]): ExecutionView[] {
-  return executions.sort((a, b) => startedAt(b) - startedAt(a) || b.id.localeCompare(a.id))
+  // Each start time read once: this runs on every frame that changes an execution.
+  const keyed = executions.map((execution) => ({ execution, at: startedAt(execution) }))
+  keyed.sort((a, b) => b.at - a.at || b.execution.id.localeCompare(a.execution.id))
+  for (let i = 0; i < keyed.length; i++) executions[i] = keyed[i]!.execution
+  return executions
 }
 
 /** The name of an execution's workflow, falling back to its id. */

@@ -1,4 +1,4 @@
-import { memo, useMemo, useState } from 'react'
+import { memo, useMemo, useRef, useState } from 'react'
 import type { ExecutionView } from '@shared/bridge'
 import { ConnectionBanner } from '@renderer/components/connection-banner'
 import { EmptyState } from '@renderer/components/empty-state'
@@ -21,6 +21,7 @@ import { useDashboard } from '@renderer/store/use-dashboard'
 import { ExecutionFiltersBar } from './execution-filters'
 import { useHistory } from './use-history'
 import type { History } from './use-history'
+import { useRowWindow } from './use-row-window'
 import { ViewHeader } from './view-header'
 import { ErrorAlert } from '@renderer/components/error-alert'
 
@@ -36,12 +37,17 @@ export function ExecutionsView({ filters }: { filters: ExecutionFilters }) {
   const filterKey = JSON.stringify(filters)
   const [paging, setPaging] = useState({ key: filterKey, shown: PAGE })
   const shown = paging.key === filterKey ? paging.shown : PAGE
-  const rows = useMemo(() => {
-    const seen = new Set(live.map((e) => executionKey(e.profile_id, e.id)))
-    const older = history.rows.filter((e) => !seen.has(executionKey(e.profile_id, e.id)))
-    return [...live, ...older].filter((e) => matches(e, filters))
-  }, [live, history.rows, filters])
   const filtered = Object.values(filters).some(Boolean)
+  const rows = useMemo(() => {
+    // Runs on every frame that changes an execution: no copies while there is nothing to add.
+    let all = live
+    if (history.rows.length > 0) {
+      const seen = new Set(live.map((e) => executionKey(e.profile_id, e.id)))
+      const older = history.rows.filter((e) => !seen.has(executionKey(e.profile_id, e.id)))
+      all = [...live, ...older]
+    }
+    return filtered ? all.filter((e) => matches(e, filters)) : all
+  }, [live, history.rows, filters, filtered])
 
   return (
     <div className="view view--executions">
@@ -142,9 +148,27 @@ function matches(e: ExecutionView, f: ExecutionFilters): boolean {
 
 function ExecutionsTable({ rows }: { rows: readonly ExecutionView[] }) {
   const many = useManyProfiles()
+  const names = useProfileNames()
+  const body = useRef<HTMLTableSectionElement>(null)
+  const window = useRowWindow(rows.length, body)
+  const columns = many ? 7 : 6
   return (
     <div className="table-wrap">
-      <table className="table" data-testid="executions-table">
+      <table
+        className="table table--fixed"
+        data-testid="executions-table"
+        aria-rowcount={window.windowed ? rows.length + 1 : undefined}
+      >
+        {/* Fixed widths (table-layout: fixed): a row changing never re-measures the table. */}
+        <colgroup>
+          <col className="col-w-status" />
+          <col />
+          <col className="col-w-id" />
+          <col className="col-w-progress" />
+          <col className="col-w-started" />
+          <col className="col-w-duration" />
+          {many && <col className="col-w-profile" />}
+        </colgroup>
         <thead>
           <tr>
             <th scope="col" className="col-status">
@@ -162,40 +186,83 @@ function ExecutionsTable({ rows }: { rows: readonly ExecutionView[] }) {
             {many && <th scope="col">Profile</th>}
           </tr>
         </thead>
-        <tbody>
-          {rows.map((e) => (
-            <ExecutionRow key={executionKey(e.profile_id, e.id)} execution={e} many={many} />
-          ))}
+        <tbody ref={body}>
+          {window.before > 0 && <Spacer height={window.before} columns={columns} />}
+          {window.indexes.map((index) => {
+            const e = rows[index]!
+            return (
+              <ExecutionRow
+                key={executionKey(e.profile_id, e.id)}
+                execution={e}
+                profileName={many ? (names.get(e.profile_id) ?? e.profile_id) : undefined}
+                index={window.windowed ? index : undefined}
+              />
+            )
+          })}
+          {window.after > 0 && <Spacer height={window.after} columns={columns} />}
         </tbody>
       </table>
     </div>
   )
 }
 
-const ExecutionRow = memo(function ExecutionRow({
+/** Stands in for the rows of a long table that are out of view (see use-row-window.ts). */
+function Spacer({ height, columns }: { height: number; columns: number }) {
+  return (
+    <tr className="table__spacer" aria-hidden="true" style={{ height }}>
+      <td colSpan={columns} />
+    </tr>
+  )
+}
+
+/**
+ * One row. In a windowed table its index changes whenever rows are added above it, so the row
+ * element (index attributes) re-renders then, and its cells only when the execution changed.
+ */
+function ExecutionRow({
   execution: e,
-  many
+  profileName,
+  index
 }: {
   execution: ExecutionView
-  many: boolean
+  /** Shown in a last column when several profiles are (absent otherwise). */
+  profileName: string | undefined
+  /** Its place in a windowed table (absent when every row is rendered). */
+  index?: number
 }) {
-  const names = useProfileNames()
-  const route = { view: 'execution', profile_id: e.profile_id, execution_id: e.id } as const
   return (
     <tr
+      aria-rowindex={index === undefined ? undefined : index + 2}
       className={`table__row table__row--${e.status}`}
       data-testid="execution-row"
       data-execution-id={e.id}
       data-status={e.status}
       onClick={(event) => {
-        if (!(event.target as HTMLElement).closest('a, button')) navigate(route)
+        if (!(event.target as HTMLElement).closest('a, button')) navigate(routeOf(e))
       }}
     >
+      <ExecutionCells execution={e} profileName={profileName} />
+    </tr>
+  )
+}
+
+const routeOf = (e: ExecutionView) =>
+  ({ view: 'execution', profile_id: e.profile_id, execution_id: e.id }) as const
+
+const ExecutionCells = memo(function ExecutionCells({
+  execution: e,
+  profileName
+}: {
+  execution: ExecutionView
+  profileName: string | undefined
+}) {
+  return (
+    <>
       <td className="col-status">
         <StatusBadge status={e.status} />
       </td>
       <td className="cell-strong">
-        <a className="row-link" href={hrefOf(route)}>
+        <a className="row-link" href={hrefOf(routeOf(e))}>
           {workflowLabel(e)}
         </a>
       </td>
@@ -207,28 +274,35 @@ const ExecutionRow = memo(function ExecutionRow({
         <Started iso={e.started_at} />
       </td>
       <td className="col-num">
-        <Duration execution={e} />
+        <Duration start={e.started_at} end={e.completed_at} />
       </td>
-      {many && <td className="muted">{names.get(e.profile_id) ?? e.profile_id}</td>}
-    </tr>
+      {profileName !== undefined && <td className="muted">{profileName}</td>}
+    </>
   )
 })
 
-function Started({ iso }: { iso: string | null | undefined }) {
+// The time cells re-render with the clock, not with every status change of their row.
+const Started = memo(function Started({ iso }: { iso: string | null | undefined }) {
   const now = useNow()
+  const title = useMemo(() => formatFull(iso), [iso])
   return (
-    <time dateTime={iso ?? undefined} title={formatFull(iso)}>
+    <time dateTime={iso ?? undefined} title={title}>
       {formatAgo(iso, now)}
     </time>
   )
-}
+})
 
-function Duration({ execution }: { execution: ExecutionView }) {
-  if (!execution.started_at) return <>—</>
-  if (execution.completed_at)
-    return <>{durationBetween(execution.started_at, execution.completed_at, 0)}</>
-  return <RunningDuration start={execution.started_at} />
-}
+const Duration = memo(function Duration({
+  start,
+  end
+}: {
+  start: string | null | undefined
+  end: string | null | undefined
+}) {
+  if (!start) return <>—</>
+  if (end) return <>{durationBetween(start, end, 0)}</>
+  return <RunningDuration start={start} />
+})
 
 function RunningDuration({ start }: { start: string }) {
   const now = useNow()
