@@ -26,7 +26,7 @@ export interface DashboardRig {
 
 /** Starts the sender, the app service with its `ui` server, and the dashboard in Chromium. */
 export async function startDashboardRig(
-  options: { scheduling?: Scheduling; chromiumArgs?: string[] } = {}
+  options: { scheduling?: Scheduling } = {}
 ): Promise<DashboardRig> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is not installed (Debian package "chromium")`)
@@ -41,6 +41,7 @@ export async function startDashboardRig(
       scheduling
     })
     const ready = await ui.next('ready', 30_000)
+    // The renderer specs' flags (test/renderer/dashboard-page.ts launchChromium).
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -48,8 +49,7 @@ export async function startDashboardRig(
         '--disable-gpu',
         '--disable-background-networking',
         '--disable-component-update',
-        '--no-first-run',
-        ...(options.chromiumArgs ?? [])
+        '--no-first-run'
       ]
     })
     const context = await browser.newContext({

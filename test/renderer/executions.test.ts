@@ -4,6 +4,7 @@ import { TokenVault } from '@main/core/token-vault'
 import { memoryKeychain } from '../fixtures/app'
 import { CORE_GATEWAY_DEFAULTS, startTestGateway } from '../fixtures/gateway'
 import { rowIds, useDashboardSpecs } from './dashboard-page'
+import type { DashboardSpecs, OpenedDashboard } from './dashboard-page'
 import type { Page } from 'playwright'
 import type { BrowserGlobals } from './browser-globals'
 
@@ -31,34 +32,42 @@ async function scrollMain(page: Page, to: 'top' | 'bottom'): Promise<void> {
   }, to)
 }
 
+/**
+ * A server holding `count` finished executions (workflow by index), and the dashboard signed in
+ * to it as its only profile, on the executions table.
+ */
+async function openWithHistory(
+  specs: DashboardSpecs,
+  count: number,
+  workflowOf: (index: number) => string
+): Promise<{ server: Gateway } & OpenedDashboard> {
+  const server = await startTestGateway(CORE_GATEWAY_DEFAULTS)
+  specs.afterThisTest(() => server.close())
+  for (let i = 0; i < count; i++)
+    server.engine.startExecution(workflowOf(i), { i }, { outcome: 'succeed' })
+  await settled(server)
+  const vault = new TokenVault({ backend: memoryKeychain() })
+  await vault.set('prod', await server.mintToken({ sub: 'oncall@example.com' }))
+  const opened = await specs.open({
+    server: {
+      localDevMode: false,
+      profiles: [{ id: 'prod', name: 'Production', server_url: server.url }],
+      vault
+    },
+    connected: 'prod'
+  })
+  await opened.ui.open('#/executions')
+  return { server, ...opened }
+}
+
 describe('the executions table', () => {
   const specs = useDashboardSpecs('the executions table')
 
   it('filters by status and workflow, searches by id, and pages older history from the server', async () => {
     // 60 executions that finished before the app started: the server's history.
-    const server = await startTestGateway(CORE_GATEWAY_DEFAULTS)
-    specs.afterThisTest(() => server.close())
-    for (let i = 0; i < 60; i++) {
-      server.engine.startExecution(
-        i % 3 ? 'wf_order_processing' : 'wf_nightly_etl',
-        { i },
-        {
-          outcome: 'succeed'
-        }
-      )
-    }
-    await settled(server)
-    const vault = new TokenVault({ backend: memoryKeychain() })
-    await vault.set('prod', await server.mintToken({ sub: 'oncall@example.com' }))
-    const { ui, page } = await specs.open({
-      server: {
-        localDevMode: false,
-        profiles: [{ id: 'prod', name: 'Production', server_url: server.url }],
-        vault
-      },
-      connected: 'prod'
-    })
-    await ui.open('#/executions')
+    const { server, ui, page } = await openWithHistory(specs, 60, (i) =>
+      i % 3 ? 'wf_order_processing' : 'wf_nightly_etl'
+    )
 
     // Live: three new ones.
     const engine = server.engine
@@ -102,22 +111,7 @@ describe('the executions table', () => {
   it('renders a long table as a window of rows and shows the rest as it scrolls', async () => {
     // 140 finished executions: going live reads 50, "Load older" the rest, past the 100 rows
     // a table renders in full (use-row-window.ts).
-    const server = await startTestGateway(CORE_GATEWAY_DEFAULTS)
-    specs.afterThisTest(() => server.close())
-    for (let i = 0; i < 140; i++)
-      server.engine.startExecution('wf_order_processing', { i }, { outcome: 'succeed' })
-    await settled(server)
-    const vault = new TokenVault({ backend: memoryKeychain() })
-    await vault.set('prod', await server.mintToken({ sub: 'oncall@example.com' }))
-    const { ui, page } = await specs.open({
-      server: {
-        localDevMode: false,
-        profiles: [{ id: 'prod', name: 'Production', server_url: server.url }],
-        vault
-      },
-      connected: 'prod'
-    })
-    await ui.open('#/executions')
+    const { ui, page } = await openWithHistory(specs, 140, () => 'wf_order_processing')
     const table = page.getByTestId('executions-table')
     await expect.poll(async () => (await rowIds(page)).length).toBe(50)
     while (!(await page.getByText('No older executions on the server.').isVisible()))
