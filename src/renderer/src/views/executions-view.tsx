@@ -150,14 +150,14 @@ function ExecutionsTable({ rows }: { rows: readonly ExecutionView[] }) {
   const many = useManyProfiles()
   const names = useProfileNames()
   const body = useRef<HTMLTableSectionElement>(null)
-  const window = useRowWindow(rows.length, body)
+  const rowWindow = useRowWindow(rows.length, body)
   const columns = many ? 7 : 6
   return (
     <div className="table-wrap">
       <table
         className="table table--fixed"
         data-testid="executions-table"
-        aria-rowcount={window.windowed ? rows.length + 1 : undefined}
+        aria-rowcount={rowWindow.windowed ? rows.length + 1 : undefined}
       >
         {/* Fixed widths (table-layout: fixed): a row changing never re-measures the table. */}
         <colgroup>
@@ -187,19 +187,19 @@ function ExecutionsTable({ rows }: { rows: readonly ExecutionView[] }) {
           </tr>
         </thead>
         <tbody ref={body}>
-          {window.before > 0 && <Spacer height={window.before} columns={columns} />}
-          {window.indexes.map((index) => {
+          {rowWindow.before > 0 && <Spacer height={rowWindow.before} columns={columns} />}
+          {rowWindow.indexes.map((index) => {
             const e = rows[index]!
             return (
               <ExecutionRow
                 key={executionKey(e.profile_id, e.id)}
                 execution={e}
                 profileName={many ? (names.get(e.profile_id) ?? e.profile_id) : undefined}
-                index={window.windowed ? index : undefined}
+                index={rowWindow.windowed ? index : undefined}
               />
             )
           })}
-          {window.after > 0 && <Spacer height={window.after} columns={columns} />}
+          {rowWindow.after > 0 && <Spacer height={rowWindow.after} columns={columns} />}
         </tbody>
       </table>
     </div>
