@@ -3,11 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { InstanceLockedError, UI_LOCK_FILE, acquireInstanceLock } from '@main/app/instance-lock'
+import {
+  InstanceLockedError,
+  INSTANCE_LOCK_FILE,
+  acquireInstanceLock
+} from '@main/app/instance-lock'
 import { APP_DIR_NAME, defaultUserDataDir } from '@main/app/user-data-dir'
 
-// One `ui` per settings folder: a live owner is named, a dead one's lock is taken over. And the
-// folder `ui` shares with the desktop app by default.
+// One process per settings folder, the desktop app or `ui`: a live owner is named, a dead one's
+// lock is taken over. And the folder `ui` shares with the desktop app by default.
 
 let dir = ''
 beforeEach(() => {
@@ -23,36 +27,47 @@ async function deadPid(): Promise<number> {
 }
 
 describe('instance lock', () => {
-  it('is taken, records the URL (never a key), and is released', () => {
-    const lock = acquireInstanceLock(dir)
+  it('is taken (creating the folder), records the URL (never a key), and is released', () => {
+    dir = join(dir, 'not-yet')
+    const lock = acquireInstanceLock(dir, 'ui')
     lock.setUrl('http://127.0.0.1:4321/')
-    const owner = JSON.parse(readFileSync(join(dir, UI_LOCK_FILE), 'utf8'))
-    expect(owner).toMatchObject({ pid: process.pid, url: 'http://127.0.0.1:4321/' })
+    const owner = JSON.parse(readFileSync(join(dir, INSTANCE_LOCK_FILE), 'utf8'))
+    expect(owner).toMatchObject({ kind: 'ui', pid: process.pid, url: 'http://127.0.0.1:4321/' })
     lock.release()
-    expect(existsSync(join(dir, UI_LOCK_FILE))).toBe(false)
+    expect(existsSync(join(dir, INSTANCE_LOCK_FILE))).toBe(false)
   })
 
-  it('refuses while a live process holds it, naming its pid and URL', async () => {
+  it('refuses while a live process holds it, naming what it is, its pid and URL', async () => {
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], {
       stdio: 'ignore'
     })
-    try {
-      writeFileSync(
-        join(dir, UI_LOCK_FILE),
-        JSON.stringify({
-          pid: holder.pid,
-          url: 'http://127.0.0.1:5555/',
-          started_at: new Date().toISOString()
-        })
-      )
-      let error: unknown
+    const refusal = (kind: 'ui' | 'desktop'): InstanceLockedError => {
       try {
-        acquireInstanceLock(dir)
-      } catch (caught) {
-        error = caught
+        acquireInstanceLock(dir, kind)
+      } catch (error) {
+        if (error instanceof InstanceLockedError) return error
+        throw error
       }
-      expect(error).toBeInstanceOf(InstanceLockedError)
-      expect((error as Error).message).toContain(`pid ${holder.pid}, http://127.0.0.1:5555/`)
+      throw new Error('the lock was taken while a live process held it')
+    }
+    const holdAs = (owner: object): void =>
+      writeFileSync(
+        join(dir, INSTANCE_LOCK_FILE),
+        JSON.stringify({ pid: holder.pid, started_at: new Date().toISOString(), ...owner })
+      )
+    try {
+      // A `ui` holds it: neither the desktop app nor another `ui` may start.
+      holdAs({ kind: 'ui', url: 'http://127.0.0.1:5555/' })
+      expect(refusal('desktop').message).toBe(
+        `nebula-desktop ui already serves these settings (pid ${holder.pid}, http://127.0.0.1:5555/); stop it first (Ctrl-C where it runs)`
+      )
+      expect(refusal('ui').owner).toMatchObject({ kind: 'ui', pid: holder.pid })
+      // The desktop app holds it.
+      holdAs({ kind: 'desktop' })
+      expect(refusal('ui').message).toBe(
+        `the Nebula Desktop app already runs on these settings (pid ${holder.pid}); quit it first`
+      )
+      expect(JSON.parse(readFileSync(join(dir, INSTANCE_LOCK_FILE), 'utf8')).pid).toBe(holder.pid)
     } finally {
       holder.kill()
     }
@@ -60,13 +75,13 @@ describe('instance lock', () => {
 
   it('takes over the lock of a process that is gone, or an unreadable one', async () => {
     writeFileSync(
-      join(dir, UI_LOCK_FILE),
-      JSON.stringify({ pid: await deadPid(), started_at: 'x' })
+      join(dir, INSTANCE_LOCK_FILE),
+      JSON.stringify({ kind: 'ui', pid: await deadPid(), started_at: 'x' })
     )
-    acquireInstanceLock(dir).release()
-    writeFileSync(join(dir, UI_LOCK_FILE), 'garbage')
-    const lock = acquireInstanceLock(dir)
-    expect(JSON.parse(readFileSync(join(dir, UI_LOCK_FILE), 'utf8')).pid).toBe(process.pid)
+    acquireInstanceLock(dir, 'desktop').release()
+    writeFileSync(join(dir, INSTANCE_LOCK_FILE), 'garbage')
+    const lock = acquireInstanceLock(dir, 'ui')
+    expect(JSON.parse(readFileSync(join(dir, INSTANCE_LOCK_FILE), 'utf8')).pid).toBe(process.pid)
     lock.release()
   })
 })

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startGateway } from '@gateway'
 import type { Gateway } from '@gateway'
 import { InvokeChannel } from '@shared/bridge/channels'
+import { INSTANCE_LOCK_FILE } from '@main/app/instance-lock'
 import type { Snapshot, TokenInfo } from '@shared/bridge/views'
 import { ELECTRON_CSP_HEADER } from '@shared/content-security-policy'
 import { spawnProcess } from '../helpers/process'
@@ -36,13 +37,18 @@ function tempDir(prefix: string): string {
   return dir
 }
 
-function startMain(env: Record<string, string | undefined> = {}): {
+function startMain(
+  env: Record<string, string | undefined> = {},
+  /** Runs on the user-data folder before main starts. */
+  prepare?: (userData: string) => void
+): {
   main: MainUnderFake
   userData: string
   configHome: string
 } {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`)
   const userData = tempDir('nebula-shell-userdata-')
+  prepare?.(userData)
   const configHome = tempDir('nebula-shell-config-')
   const main = new MainUnderFake({
     ELECTRON_RENDERER_URL: undefined,
@@ -213,6 +219,29 @@ describe('the shell of the built main process, under the recording fake of elect
     main.expectCleanOutput()
   })
 
+  it('does not start beside `nebula-desktop ui` on the same settings: a dialog names it and the app quits', async () => {
+    const holder = spawnProcess(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'])
+    cleanups.push(() => holder.child.kill())
+    const lockFile = (userData: string): string => join(userData, INSTANCE_LOCK_FILE)
+    const owner = {
+      kind: 'ui',
+      pid: holder.child.pid,
+      url: 'http://127.0.0.1:5555/',
+      started_at: new Date().toISOString()
+    }
+    const { main, userData } = startMain({}, (dir) =>
+      writeFileSync(lockFile(dir), JSON.stringify(owner))
+    )
+    const shown = await main.waitForRecord((r) => r.call === 'dialog.showErrorBox', 'the dialog')
+    expect(shown.title).toBe('Nebula Desktop is already running in a browser')
+    expect(shown.content).toContain(`pid ${holder.child.pid}, http://127.0.0.1:5555/`)
+    expect(await main.process.waitForExit(15_000)).toEqual({ code: 0, signal: null })
+    // No window, no session, and the lock is still the ui's.
+    expect(main.records().some((r) => r.call === 'BrowserWindow')).toBe(false)
+    expect(JSON.parse(readFileSync(lockFile(userData), 'utf8'))).toEqual(owner)
+    main.expectCleanOutput()
+  })
+
   it('keeps settings in the user-data folder and applies launch at login', async () => {
     const { main, userData, configHome } = startMain()
     await main.waitForRecord((r) => r.call === 'tray.setContextMenu', 'the tray menu')
@@ -229,6 +258,11 @@ describe('the shell of the built main process, under the recording fake of elect
       }
     )
     expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toMatchObject({ launch_at_login: true })
+    // The folder is this app's while it runs (a `ui` on it is refused: test/app/instance-lock).
+    expect(JSON.parse(readFileSync(join(userData, INSTANCE_LOCK_FILE), 'utf8'))).toMatchObject({
+      kind: 'desktop',
+      pid: main.process.child.pid
+    })
 
     if (process.platform === 'linux') {
       const entry = join(configHome, 'autostart', 'nebula-desktop.desktop')

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { INSTANCE_LOCK_FILE } from '@main/app/instance-lock'
 import { TokenVault } from '@main/core/token-vault'
 import { RestartableGateway } from '../fixtures/gateway'
 import { killStartedProcesses, spawnProcess } from '../helpers/process'
@@ -216,6 +217,7 @@ describe('nebula-desktop ui end to end', () => {
     expect(refused.code, second.stderr).toBe(6)
     expect(second.stderr).toContain(`pid ${ui.child.child.pid}`)
     expect(second.stderr).toContain(ui.base)
+    expect(second.stderr).toContain('or use --settings-dir for a separate one')
     expect(second.output).not.toContain(ui.key)
 
     // One line on stdout; the key nowhere else; Ctrl-C stops cleanly and releases the lock.
@@ -226,7 +228,7 @@ describe('nebula-desktop ui end to end', () => {
     expect(ui.child.stdout.split('\n').filter(Boolean)).toHaveLength(1)
     expect(ui.child.stderr).not.toContain(ui.key)
     expect(ui.child.stderr).toContain('stopped (SIGINT)')
-    expect(existsSync(join(ui.settingsDir, 'ui.lock'))).toBe(false)
+    expect(existsSync(join(ui.settingsDir, INSTANCE_LOCK_FILE))).toBe(false)
   }, 150_000)
 
   it('a server profile: sign-in never echoes the token; the server restarted under it → reconnecting, then live', async () => {

@@ -1,15 +1,21 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { writeFileAtomic } from './atomic-file'
 
-// One `nebula-desktop ui` per settings folder: two would start the same sessions twice and
-// overwrite each other's settings. The lock is a small file naming its owner (pid, URL without
-// the key); a lock whose process is gone is taken over.
+// One process per settings folder, the desktop app or `nebula-desktop ui`: two would start the
+// same sessions twice and overwrite each other's settings. (Electron's single-instance lock
+// keeps out a second desktop app, but not a `ui`.) The lock is a small file naming its owner
+// (what it is, pid, URL without the key); a lock whose process is gone is taken over.
 
-export const UI_LOCK_FILE = 'ui.lock'
+export const INSTANCE_LOCK_FILE = 'instance.lock'
+
+const InstanceKindSchema = z.enum(['desktop', 'ui'])
+/** Which program holds the lock. */
+export type InstanceKind = z.infer<typeof InstanceKindSchema>
 
 const LockOwnerSchema = z.object({
+  kind: InstanceKindSchema,
   pid: z.number().int().positive(),
   /** Where it serves, without the key; absent while it is starting. */
   url: z.string().optional(),
@@ -17,12 +23,14 @@ const LockOwnerSchema = z.object({
 })
 export type LockOwner = z.infer<typeof LockOwnerSchema>
 
-/** Another live process holds the lock. */
+/** Another live process holds the lock; the message names it and says to stop it first. */
 export class InstanceLockedError extends Error {
   override name = 'InstanceLockedError'
   constructor(readonly owner: LockOwner) {
     super(
-      `another nebula-desktop ui already serves these settings (pid ${owner.pid}${owner.url ? `, ${owner.url}` : ', starting'}); stop it first, or use --settings-dir for a separate one`
+      owner.kind === 'ui'
+        ? `nebula-desktop ui already serves these settings (pid ${owner.pid}${owner.url ? `, ${owner.url}` : ', starting'}); stop it first (Ctrl-C where it runs)`
+        : `the Nebula Desktop app already runs on these settings (pid ${owner.pid}); quit it first`
     )
   }
 }
@@ -53,10 +61,12 @@ function readOwner(path: string): LockOwner | undefined {
   }
 }
 
-/** Takes the lock in `dir`, or throws InstanceLockedError naming the live owner. */
-export function acquireInstanceLock(dir: string, name = UI_LOCK_FILE): InstanceLock {
-  const path = join(dir, name)
-  const owner: LockOwner = { pid: process.pid, started_at: new Date().toISOString() }
+/** Takes the lock in `dir` for `kind`, or throws InstanceLockedError naming the live owner. */
+export function acquireInstanceLock(dir: string, kind: InstanceKind): InstanceLock {
+  // The app service creates the folder too; the lock needs it first.
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const path = join(dir, INSTANCE_LOCK_FILE)
+  const owner: LockOwner = { kind, pid: process.pid, started_at: new Date().toISOString() }
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600)

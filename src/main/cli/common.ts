@@ -22,7 +22,7 @@ export const ExitCode = {
   GaveUp: 4,
   /** No OS keychain answered (the message names the fix). */
   KeychainUnavailable: 5,
-  /** `ui`: another `ui` already serves these settings (the message names it). */
+  /** `ui`: another `ui` or the desktop app already uses these settings (the message names it). */
   Busy: 6
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]

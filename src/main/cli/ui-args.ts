@@ -43,7 +43,7 @@ ${exitCodeHelp([
   [ExitCode.Ok, 'stopped by Ctrl-C (SIGINT) or SIGTERM'],
   [ExitCode.Failure, 'could not start'],
   [ExitCode.Usage, 'usage error'],
-  [ExitCode.Busy, 'another `ui` already serves these settings']
+  [ExitCode.Busy, 'another `ui`, or the desktop app, already uses these settings']
 ])}`
 
 export interface UiArgs {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { AppService } from '@main/app/app-service'
 import { InstanceLockedError, acquireInstanceLock } from '@main/app/instance-lock'
@@ -60,10 +60,10 @@ export async function runUiCli(argv: string[]): Promise<number> {
   const settingsDir = resolve(args.settingsDir ?? defaultUserDataDir())
   let lock: InstanceLock
   try {
-    lock = acquireInstanceLock(settingsDirReady(settingsDir))
+    lock = acquireInstanceLock(settingsDir, 'ui')
   } catch (error) {
     if (error instanceof InstanceLockedError) {
-      diag(error.message)
+      diag(`${error.message}, or use --settings-dir for a separate one`)
       return ExitCode.Busy
     }
     diag(`cannot use ${settingsDir}: ${describeError(error)}`)
@@ -102,12 +102,6 @@ function startService(
     }),
     log: diag
   })
-}
-
-function settingsDirReady(dir: string): string {
-  // AppService creates it too; the lock needs it first.
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
-  return dir
 }
 
 async function serve(

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import {
   app,
+  dialog,
   ipcMain,
   Menu,
   nativeImage,
@@ -17,6 +18,8 @@ import { DisposableStore } from '@shared/disposable'
 import type { SettingsView } from '@shared/bridge/views'
 import { describeError } from '@shared/redact'
 import { AppService } from '@main/app/app-service'
+import { InstanceLockedError, acquireInstanceLock } from '@main/app/instance-lock'
+import type { InstanceLock } from '@main/app/instance-lock'
 import type { TrayInputs } from '@main/app/app-views'
 import { presentNotification } from '@main/app/notification-presenter'
 import type { NotificationClick } from '@main/app/notification-presenter'
@@ -58,6 +61,7 @@ export interface DesktopShellOptions {
 export class DesktopShell {
   private window: BrowserWindow | null = null
   private service: AppService | null = null
+  private lock: InstanceLock | null = null
   private tray: TrayIcon | null = null
   private notifications: NotificationCenter | null = null
   private settings: Pick<SettingsView, 'close_to_tray' | 'launch_at_login'> | undefined
@@ -74,6 +78,7 @@ export class DesktopShell {
   /** After `ready`: lockdown, the page's scheme, the bridge, the window, then the service. */
   start(): void {
     const { source, log } = this.options
+    if (!this.takeInstanceLock()) return
     lockDownSession(session.defaultSession, { enforceCspHeader: source.kind === 'app' })
     if (source.kind === 'app') {
       serveRenderer({
@@ -102,6 +107,30 @@ export class DesktopShell {
         this.showTray(undefined)
       }
     )
+  }
+
+  /**
+   * The settings folder's lock (see instance-lock.ts): false when `nebula-desktop ui` holds it,
+   * after saying so in a dialog and quitting. Any other failure to take it is logged, and the
+   * app runs without it.
+   */
+  private takeInstanceLock(): boolean {
+    try {
+      this.lock = acquireInstanceLock(app.getPath('userData'), 'desktop')
+    } catch (error) {
+      if (!(error instanceof InstanceLockedError)) {
+        this.options.log(`could not take the settings folder's lock: ${describeError(error)}`)
+        return true
+      }
+      this.options.log(error.message)
+      dialog.showErrorBox(
+        'Nebula Desktop is already running in a browser',
+        `${error.message}. Both use the same settings and server sessions, so only one can run at a time.`
+      )
+      app.quit()
+      return false
+    }
+    return true
   }
 
   /** Shows the dashboard window, creating it again if it was closed. */
@@ -141,6 +170,7 @@ export class DesktopShell {
       ])
       clearTimeout(timer)
     }
+    this.lock?.release()
     this.stoppedDone = true
   }
 
