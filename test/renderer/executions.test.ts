@@ -114,8 +114,12 @@ describe('the executions table', () => {
     const { ui, page } = await openWithHistory(specs, 140, () => 'wf_order_processing')
     const table = page.getByTestId('executions-table')
     await expect.poll(async () => (await rowIds(page)).length).toBe(50)
-    while (!(await page.getByText('No older executions on the server.').isVisible()))
-      await page.getByTestId('load-older').click()
+    // Older history 50 a page (the first page, all shown already, is skipped): 100 rows, then all
+    // 140. Each click waits for its page, so no click races the button's removal at the end.
+    await page.getByTestId('load-older').click()
+    await expect.poll(async () => (await rowIds(page)).length).toBe(100)
+    await page.getByTestId('load-older').click()
+    await page.getByText('No older executions on the server.').waitFor()
     await expect.poll(() => table.getAttribute('aria-rowcount')).toBe('141')
 
     // Only the rows near the viewport are in the DOM, newest first, numbered for screen readers.
