@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../fixtures/gateway'
 import { waitUntil } from '../helpers/wait'
 import {
@@ -9,17 +9,14 @@ import {
   TcpProxy,
   testSessionOptions
 } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // The token expires mid-session: the gateway closes with 4401. The session must stop in
 // `auth_failed` and not knock again until the token changes (upgrades counted at a proxy).
 // The gateway's clock is moved by hand, so the token expires when the test says, and "no
 // further attempt" is shown by the absence of any retry timer, not by waiting.
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 describe.each(DIALECTS)('close 4401 mid-session (%s dialect)', (dialect) => {
   it('goes to auth_failed, makes no further attempts, and resumes once the token changes', async () => {

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
 import { AnswerCorrelator } from '@main/core/answer-correlator'
 import { CommandError, CommandQueue } from '@main/core/command-queue'
@@ -16,15 +16,12 @@ import {
   testSessionOptions
 } from './support'
 import { signHmac, freshClaims } from '../helpers/jwt'
+import { useCleanup } from '../helpers/cleanup'
 
 // `execute_workflow` while disconnected waits in a bounded queue and runs once connected; when
 // no connection comes it fails visibly, and an expired command is never sent later.
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 describe.each(DIALECTS)('command queue (%s dialect)', (dialect) => {
   it('holds executeWorkflow while disconnected and runs it once connected', async () => {

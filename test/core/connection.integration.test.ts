@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
 import { NebulaConnection } from '@main/core/connection'
 import type { ConnectionOptions } from '@main/core/connection'
@@ -8,17 +8,14 @@ import type { ConnectionState } from '@shared/connection-state'
 import { WS_PATH } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import { freePort } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // NebulaConnection against raw servers (real sockets): the fast loop, giving up, nudging,
 // servers that accept and drop, and a token that changes while it is being read.
 
 const TOKEN = 'conn-test-token-0123456789'
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 function track(options: Partial<ConnectionOptions> & Pick<ConnectionOptions, 'server'>): {
   connection: NebulaConnection

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { waitUntil } from '../helpers/wait'
 import { DIALECTS, startDialectGateway, startSession, testSessionOptions } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // Coverage that is not complete is said, and covered: a server that rate-limits some of the
 // per-workflow subscriptions (its limit is far below what the client was told to pace to)
@@ -8,11 +9,7 @@ import { DIALECTS, startDialectGateway, startSession, testSessionOptions } from 
 // executions list for exactly those workflows, and so still alerts a failure in one of them
 // while its subscription is not live.
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 describe.each(DIALECTS)('REST polling for what is not live (%s dialect)', (dialect) => {
   it('alerts a failure in a workflow whose subscription the server has not accepted yet', async () => {

@@ -1,20 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO_WORKFLOW_IDS } from '@gateway'
 import { WorkflowSchema } from '@shared/protocol'
 import { api } from '../helpers/http'
 import { waitUntil } from '../helpers/wait'
 import { DIALECTS, startDialectGateway, startSession, testSessionOptions } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // A server that refuses `workflow_executions:all`: the session falls back to `workflows:all`
 // plus one subscription per workflow, alerts failures in any of them, and follows workflows
 // created later. Against both dialects: the document's refuses `all` with a bare
 // SUBSCRIPTION_FAILED (no resource, id or request_id), tied to it by the order of answers.
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 describe.each(DIALECTS)('fallback to per-workflow subscriptions (%s dialect)', (dialect) => {
   it('follows every workflow, including one created afterwards over REST', async () => {

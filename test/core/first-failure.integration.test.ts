@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { waitUntil } from '../helpers/wait'
 import { startCoreGateway, startSession, testSessionOptions } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // The product's first promise, against every server shape we test: a failure (and a time-out)
 // in a workflow is alerted once, named, with the failing action and its message, and notified;
@@ -15,11 +16,7 @@ const SERVERS = [
   { dialect: 'document', foreignShapes: true }
 ] as const
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 describe.each(SERVERS)('the first failure (%o)', (server) => {
   it('is alerted once, with its workflow, action and message, and notified', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { waitUntil } from '../helpers/wait'
 import {
   DIALECTS,
@@ -7,6 +7,7 @@ import {
   TcpProxy,
   testSessionOptions
 } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // A zombie connection: the peer stops reading and answering but never closes (a frozen TCP
 // proxy, real sockets). The heartbeat must notice and reconnect once the path works again.
@@ -16,11 +17,7 @@ const PONG_TIMEOUT_MS = 300
 /** Generous slack for a loaded 2-core machine; the point is "detected", not "how fast". */
 const SLACK_MS = 2_500
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 describe.each(DIALECTS)('frozen peer (%s dialect)', (dialect) => {
   it('leaves open within heartbeat + pong timeout, then reconnects when the path thaws', async () => {

@@ -1,11 +1,12 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
 import type WebSocket from 'ws'
 import { WS_PATH } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import { startSession, testSessionOptions } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // A minimal server (real HTTP and WebSocket, written here) in two variations the gateway does
 // not offer: one never answers a subscription it does not know (`workflow_executions:all` gets
@@ -13,11 +14,7 @@ import { startSession, testSessionOptions } from './support'
 // everything bare (no `resource`, `id` or `request_id`, not even on `subscribed`) with garbage
 // frames between its answers, so only the order of answers ties them to requests.
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 const WORKFLOWS = [
   { id: 'wf_one', name: 'One' },

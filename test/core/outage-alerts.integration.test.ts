@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Engine } from '@gateway'
 import { isTerminalStatus } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import { RestartableGateway, startSession, testSessionOptions } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // The engine keeps running while the gateway is down (shared engine). Failures that happen
 // during the outage, including one that was already running before it, are alerted exactly
@@ -15,11 +16,7 @@ const SERVERS = [
   { dialect: 'document', foreignShapes: true }
 ] as const
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 function start(engine: Engine, outcome: 'fail' | 'time_out' | 'succeed'): string {
   const execution = engine.startExecution('wf_order_processing', {}, { outcome })

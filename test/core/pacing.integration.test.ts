@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { api } from '../helpers/http'
 import { waitUntil } from '../helpers/wait'
 import { DIALECTS, startDialectGateway, startSession, testSessionOptions } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // 150 workflows on a server that refuses `workflow_executions:all` and allows 40 messages per
 // 2 s: the session needs ~152 subscribe messages plus heartbeats, paced at 36 per 3 s, and the
@@ -11,11 +12,7 @@ import { DIALECTS, startDialectGateway, startSession, testSessionOptions } from 
 const WORKFLOWS = 150
 const DEMO = 4
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 describe.each(DIALECTS)('pacing under the rate limit (%s dialect)', (dialect) => {
   it(`subscribes to ${WORKFLOWS} workflows without ever being rate limited`, async () => {

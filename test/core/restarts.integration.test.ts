@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { MonitorSession } from '@main/core/session'
 import { waitUntil } from '../helpers/wait'
 import { isFailureStatus, isTerminalStatus } from '@shared/protocol'
@@ -9,6 +9,7 @@ import {
   startSession,
   testSessionOptions
 } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // 50 gateway restarts under one running MonitorSession (shared engine, same port) while the
 // engine keeps running executions, 30% of which fail: the session comes back every time, every
@@ -16,11 +17,7 @@ import {
 
 const RESTARTS = 50
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 /** Sockets and timers of this process, ignoring the kinds that vitest itself keeps. */
 function handleCounts(): { sockets: number; timers: number } {

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { waitUntil } from '../helpers/wait'
 import { DIALECTS, startDialectGateway, startSession, testSessionOptions } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // More subscriptions than one pacing window allows (a cold start on a document-only server with
 // many workflows): the session must not wait for the ones still queued for the next window
@@ -10,11 +11,7 @@ import { DIALECTS, startDialectGateway, startSession, testSessionOptions } from 
 
 const WORKFLOWS = 12
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 describe.each(DIALECTS)('subscriptions queued behind the pacing window (%s dialect)', (dialect) => {
   it('reconciles and polls without waiting for them; open while covered, live once confirmed', async () => {

@@ -1,18 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { NotificationPolicy } from '@main/core/notification-policy'
 import type { Notification } from '@shared/alerts'
 import { waitUntil } from '../helpers/wait'
 import { DIALECTS, startDialectGateway, startSession, testSessionOptions } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // One notification budget across profiles: two sessions (two servers, one per dialect) share
 // one NotificationPolicy. Each decision comes out once, from the session whose alert made it,
 // naming its profile; beyond three singles the failures of both become one summary.
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 describe('a notification policy shared by two sessions', () => {
   it('spends one budget for both profiles and shows nothing twice', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createEngine } from '@gateway'
 import type { Engine } from '@gateway'
 import type { MonitorSession } from '@main/core/session'
@@ -9,6 +9,7 @@ import { isTerminalStatus } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import { startCoreGateway, startSession, testSessionOptions } from './support'
 import type { SessionRecorder } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // Failures while the monitor was closed: on the next start (same state dir and profile) one
 // startup summary, one alert each, and nothing for what the previous run already alerted:
@@ -21,11 +22,7 @@ const SERVERS = [
   { dialect: 'document', foreignShapes: true }
 ] as const
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 function start(engine: Engine, workflowId: string, outcome: 'fail' | 'succeed'): string {
   const execution = engine.startExecution(workflowId, {}, { outcome })

@@ -1,16 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { isTerminalStatus } from '@shared/protocol'
 import { waitUntil } from '../helpers/wait'
 import { DIALECTS, RestartableGateway, startSession, testSessionOptions } from './support'
+import { useCleanup } from '../helpers/cleanup'
 
 // A session that follows chosen subscriptions (`watch --subscribe`) reconciles only within
 // them: an outage must not turn other workflows' failures into alerts the user never asked for.
 
-let cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step()
-  cleanup = []
-})
+const cleanup = useCleanup()
 
 describe.each(DIALECTS)('reconciliation with chosen subscriptions (%s dialect)', (dialect) => {
   it('alerts failures during an outage only for the workflows it follows', async () => {
