@@ -3,6 +3,7 @@ import { createServer } from 'node:net'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { skipWith } from '../helpers/skip'
 import { killStartedProcesses, spawnProcess } from '../helpers/process'
 import { waitUntil } from '../helpers/wait'
 import {
@@ -192,42 +193,38 @@ function envWith(overrides: Record<string, string | undefined>): Record<string, 
   return env
 }
 
-// The macOS zip holds an app bundle; the fake one made here is laid out for Linux and Windows.
-if (process.platform === 'darwin') {
-  console.warn('start-script: the install-from-mirror test is skipped on macOS (fake zip layout)')
-}
-
 describe('ensureElectron (scripts/electron-binary.js) with a reachable download', () => {
   const executable = process.platform === 'win32' ? 'electron.exe' : 'electron'
 
-  it.skipIf(process.platform === 'darwin')(
-    'installs once with the package installer, then finds the binary without downloading',
-    async () => {
-      const at = project()
-      const zip = makeZip({
-        [executable]: '#!/bin/sh\necho fake electron\n',
-        version: `v${ELECTRON_VERSION}`
-      })
-      const site = await mirror('serve', zip)
-      const env = envWith(installerEnv(site.url, join(at.dir, 'cache')))
-      const ensure = ensureIn(at)
-      const lines: string[] = []
-
-      const first = await ensure({ root: at.dir, env, log: (line) => lines.push(line) })
-      expect(first).toMatchObject({ ok: true, via: 'installed' })
-      expect(first.binary).toBe(join(at.electronDir, 'dist', executable))
-      expect(readFileSync(first.binary!, 'utf8')).toContain('fake electron')
-      expect(readFileSync(join(at.electronDir, 'path.txt'), 'utf8')).toBe(executable)
-      expect(lines[0]).toContain(`Electron ${ELECTRON_VERSION} is not installed yet`)
-      const asked = site.requests.length
-      expect(site.requests.some((url) => url.endsWith(ZIP_NAME))).toBe(true)
-
-      const second = await ensure({ root: at.dir, env, log: (line) => lines.push(line) })
-      expect(second).toMatchObject({ ok: true, via: 'installed', binary: first.binary })
-      expect(site.requests.length, 'no second download').toBe(asked)
-      expect(lines).toHaveLength(1)
+  it('installs once with the package installer, then finds the binary without downloading', async (context) => {
+    if (process.platform === 'darwin') {
+      // The macOS zip holds an app bundle; the fake one made here is laid out for Linux and Windows.
+      return skipWith(context, 'the fake Electron zip is laid out for Linux and Windows, not macOS')
     }
-  )
+    const at = project()
+    const zip = makeZip({
+      [executable]: '#!/bin/sh\necho fake electron\n',
+      version: `v${ELECTRON_VERSION}`
+    })
+    const site = await mirror('serve', zip)
+    const env = envWith(installerEnv(site.url, join(at.dir, 'cache')))
+    const ensure = ensureIn(at)
+    const lines: string[] = []
+
+    const first = await ensure({ root: at.dir, env, log: (line) => lines.push(line) })
+    expect(first).toMatchObject({ ok: true, via: 'installed' })
+    expect(first.binary).toBe(join(at.electronDir, 'dist', executable))
+    expect(readFileSync(first.binary!, 'utf8')).toContain('fake electron')
+    expect(readFileSync(join(at.electronDir, 'path.txt'), 'utf8')).toBe(executable)
+    expect(lines[0]).toContain(`Electron ${ELECTRON_VERSION} is not installed yet`)
+    const asked = site.requests.length
+    expect(site.requests.some((url) => url.endsWith(ZIP_NAME))).toBe(true)
+
+    const second = await ensure({ root: at.dir, env, log: (line) => lines.push(line) })
+    expect(second).toMatchObject({ ok: true, via: 'installed', binary: first.binary })
+    expect(site.requests.length, 'no second download').toBe(asked)
+    expect(lines).toHaveLength(1)
+  })
 
   it('uses ELECTRON_OVERRIDE_DIST_PATH when it holds an Electron, without downloading', async () => {
     const at = project()

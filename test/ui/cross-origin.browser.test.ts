@@ -5,6 +5,7 @@ import type { Browser, Response } from 'playwright'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startDashboardServer } from '../fixtures/app'
 import type { DashboardServer } from '../fixtures/app'
+import { skipAllIf } from '../helpers/skip'
 import { waitUntil } from '../helpers/wait'
 import { chromiumSkipReason, launchChromium, waitForDashboard } from '../renderer/dashboard-page'
 
@@ -16,7 +17,7 @@ import { chromiumSkipReason, launchChromium, waitForDashboard } from '../rendere
 
 const KEY = 'cross-origin-test-key-0123456789abcdefghij'
 
-if (chromiumSkipReason) console.warn(`ui cross-origin spec skipped: ${chromiumSkipReason}`)
+skipAllIf(chromiumSkipReason, 'ui cross-origin spec')
 
 let dash: DashboardServer
 let browser: Browser
@@ -58,66 +59,63 @@ afterAll(async () => {
   await dash?.dispose()
 })
 
-it.skipIf(chromiumSkipReason !== null)(
-  'a page of another origin gets 403 and no data for every request, even with the session cookie in the browser',
-  async () => {
-    const context = await browser.newContext()
-    // A signed-in dashboard in the same browser: the session cookie exists.
-    const dashboard = await context.newPage()
-    await dashboard.goto(dash.url)
-    await waitForDashboard(dashboard)
-    const cookies = await context.cookies(dash.origin)
-    expect(cookies.map((c) => [c.httpOnly, c.sameSite])).toEqual([[true, 'Strict']])
-    const asset = await dashboard.evaluate(() =>
-      (
-        globalThis as unknown as {
-          document: { querySelector(s: string): { getAttribute(n: string): string } }
-        }
-      ).document
-        .querySelector('script[type="module"]')
-        .getAttribute('src')
-        .replace(/^\./, '')
-    )
-    const socketsBefore = dash.server.connectionCount()
+it('a page of another origin gets 403 and no data for every request, even with the session cookie in the browser', async () => {
+  const context = await browser.newContext()
+  // A signed-in dashboard in the same browser: the session cookie exists.
+  const dashboard = await context.newPage()
+  await dashboard.goto(dash.url)
+  await waitForDashboard(dashboard)
+  const cookies = await context.cookies(dash.origin)
+  expect(cookies.map((c) => [c.httpOnly, c.sameSite])).toEqual([[true, 'Strict']])
+  const asset = await dashboard.evaluate(() =>
+    (
+      globalThis as unknown as {
+        document: { querySelector(s: string): { getAttribute(n: string): string } }
+      }
+    ).document
+      .querySelector('script[type="module"]')
+      .getAttribute('src')
+      .replace(/^\./, '')
+  )
+  const socketsBefore = dash.server.connectionCount()
 
-    const attacker = await context.newPage()
-    const toDashboard: Response[] = []
-    attacker.on('response', (response) => {
-      if (response.url().startsWith(dash.origin)) toDashboard.push(response)
-    })
-    await attacker.goto(`${evilOrigin}/?asset=${encodeURIComponent(asset)}`)
-    await waitUntil(
-      async () => {
-        const results =
-          (await attacker.evaluate(
-            () => (globalThis as unknown as { results: Record<string, unknown> }).results
-          )) ?? {}
-        return ['fetch', 'noCors', 'exchange', 'ws'].every((k) => k in results)
-      },
-      { timeoutMs: 10_000, what: 'the attacker page to try everything' }
-    )
-    const results = await attacker.evaluate(
-      () => (globalThis as unknown as { results: Record<string, unknown> }).results
-    )
-    // Nothing readable, no key exchange, no socket.
-    expect(results.fetch).toBe('blocked')
-    // Even an opaque (no-cors) read fails: Cross-Origin-Resource-Policy: same-origin.
-    expect(results.noCors).toBe('blocked')
-    expect(results.exchange).toBe('blocked')
-    expect(results.ws).toBe('closed:1006')
-    expect(dash.server.connectionCount()).toBe(socketsBefore)
-    // What the server answered each of them (the frame, the fetches, the preflight of the key
-    // exchange, the WebSocket): 403, and nothing else reached the dashboard's origin.
-    const refusals = () => dash.app.logs.filter((line) => line.startsWith('[ui] refused'))
-    await waitUntil(() => refusals().length >= 5, { what: 'the refusals to be logged' })
-    expect(refusals().every((line) => / with 403 \(another page\)$/.test(line))).toBe(true)
-    expect(
-      refusals()
-        .map((line) => line.split(' ').slice(2, 4).join(' '))
-        .sort()
-    ).toEqual(['GET /', `GET ${asset}`, `GET ${asset}`, 'GET /bridge', 'OPTIONS /session'].sort())
-    // (That a refusal has no body is checked byte for byte in ui-server.test.ts.)
-    for (const response of toDashboard) expect(response.status()).toBe(403)
-    await context.close()
-  }
-)
+  const attacker = await context.newPage()
+  const toDashboard: Response[] = []
+  attacker.on('response', (response) => {
+    if (response.url().startsWith(dash.origin)) toDashboard.push(response)
+  })
+  await attacker.goto(`${evilOrigin}/?asset=${encodeURIComponent(asset)}`)
+  await waitUntil(
+    async () => {
+      const results =
+        (await attacker.evaluate(
+          () => (globalThis as unknown as { results: Record<string, unknown> }).results
+        )) ?? {}
+      return ['fetch', 'noCors', 'exchange', 'ws'].every((k) => k in results)
+    },
+    { timeoutMs: 10_000, what: 'the attacker page to try everything' }
+  )
+  const results = await attacker.evaluate(
+    () => (globalThis as unknown as { results: Record<string, unknown> }).results
+  )
+  // Nothing readable, no key exchange, no socket.
+  expect(results.fetch).toBe('blocked')
+  // Even an opaque (no-cors) read fails: Cross-Origin-Resource-Policy: same-origin.
+  expect(results.noCors).toBe('blocked')
+  expect(results.exchange).toBe('blocked')
+  expect(results.ws).toBe('closed:1006')
+  expect(dash.server.connectionCount()).toBe(socketsBefore)
+  // What the server answered each of them (the frame, the fetches, the preflight of the key
+  // exchange, the WebSocket): 403, and nothing else reached the dashboard's origin.
+  const refusals = () => dash.app.logs.filter((line) => line.startsWith('[ui] refused'))
+  await waitUntil(() => refusals().length >= 5, { what: 'the refusals to be logged' })
+  expect(refusals().every((line) => / with 403 \(another page\)$/.test(line))).toBe(true)
+  expect(
+    refusals()
+      .map((line) => line.split(' ').slice(2, 4).join(' '))
+      .sort()
+  ).toEqual(['GET /', `GET ${asset}`, `GET ${asset}`, 'GET /bridge', 'OPTIONS /session'].sort())
+  // (That a refusal has no body is checked byte for byte in ui-server.test.ts.)
+  for (const response of toDashboard) expect(response.status()).toBe(403)
+  await context.close()
+})
