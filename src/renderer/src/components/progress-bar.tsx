@@ -1,6 +1,6 @@
 import type { ExecutionView } from '@shared/bridge'
 
-/** An execution's progress as a native <progress> (styled in CSS) and "3/4" beside it. */
+/** An execution's progress as a bar (an ARIA progressbar) and "3/4" beside it. */
 export function ProgressBar({
   execution,
   showText = true
@@ -14,12 +14,16 @@ export function ProgressBar({
   const label = `Progress of ${execution.workflow_name ?? execution.workflow_id}`
   return (
     <span className="progress">
-      <progress
+      <span
+        role="progressbar"
         className={`progress__bar progress__bar--${execution.status}`}
-        max={100}
-        value={percentage}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percentage}
         aria-label={label}
-      />
+      >
+        <span className="progress__fill" style={{ width: `${percentage}%` }} />
+      </span>
       {showText && (
         <span className="progress__text">
           {progress ? `${progress.current_action}/${progress.total_actions}` : `${percentage}%`}
