@@ -87,7 +87,7 @@ describe('dashboard state', () => {
     expect(state.workflows.size).toBe(0)
   })
 
-  it('bounds recent executions, dropping the oldest finished ones and never a running one', () => {
+  it('bounds recent executions, dropping the oldest finished ones to 90 % and never a running one', () => {
     const many = Array.from({ length: MAX_EXECUTIONS }, (_, i) =>
       execution(`done_${i}`, {
         status: 'completed',
@@ -103,8 +103,13 @@ describe('dashboard state', () => {
       { type: 'execution', execution: execution('new_1') },
       { type: 'execution', execution: execution('new_2') }
     ])
-    expect(state.executions.size).toBe(MAX_EXECUTIONS)
+    const kept = Math.floor(MAX_EXECUTIONS * 0.9)
+    expect(state.executions.size).toBe(kept)
     expect(state.executions.has(executionKey('local', 'old_running'))).toBe(true)
+    // The oldest finished ones went (done_0 was never there), the newest finished ones stayed.
+    const dropped = MAX_EXECUTIONS + 2 - kept // done_1 … done_202
+    expect(state.executions.has(executionKey('local', `done_${dropped}`))).toBe(false)
+    expect(state.executions.has(executionKey('local', `done_${dropped + 1}`))).toBe(true)
     expect(state.executions.has(executionKey('local', 'done_1'))).toBe(false)
     expect(state.executions.has(executionKey('local', 'new_2'))).toBe(true)
   })

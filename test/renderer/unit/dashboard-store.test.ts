@@ -131,6 +131,30 @@ describe('DashboardStore', () => {
     store.dispose()
   })
 
+  it('applies the batches of one frame together, in order, and notices a gap among them', async () => {
+    const { fake, frames, store } = startedStore()
+    fake.snapshots[0].resolve({ ok: true, value: snapshot({ seq: 0 }) })
+    await flush()
+    frames.run()
+
+    fake.emit({ seq: 1, events: [{ type: 'execution', execution: execution('e1') }] })
+    const completed = execution('e1', { status: 'completed' })
+    fake.emit({ seq: 2, events: [{ type: 'execution', execution: completed }] })
+    // A repeat of a batch not yet applied is dropped, not applied twice or over a later one.
+    fake.emit({ seq: 2, events: [{ type: 'execution', execution: execution('e1') }] })
+    frames.run()
+    expect(store.getState().seq).toBe(2)
+    expect(store.getState().executions.get(executionKey('local', 'e1'))).toBe(completed)
+
+    // Batch 4 after 3, both before the frame, then 6: the gap is seen against batch 4.
+    fake.emit({ seq: 3, events: [{ type: 'execution', execution: execution('e3') }] })
+    fake.emit({ seq: 4, events: [{ type: 'execution', execution: execution('e4') }] })
+    expect(fake.calls.filter((c) => c === 'getSnapshot')).toHaveLength(1)
+    fake.emit({ seq: 6, events: [{ type: 'execution', execution: execution('e6') }] })
+    expect(fake.calls.filter((c) => c === 'getSnapshot')).toHaveLength(2)
+    store.dispose()
+  })
+
   it('takes a new snapshot when a batch number is skipped', async () => {
     const { fake, frames, store } = startedStore()
     fake.snapshots[0].resolve({ ok: true, value: snapshot({ seq: 7 }) })

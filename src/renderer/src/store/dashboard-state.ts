@@ -189,10 +189,13 @@ function markSeen(
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled', 'timed_out'])
 
-/** Drops the oldest finished executions beyond MAX_EXECUTIONS (running ones always stay). */
+/**
+ * Past MAX_EXECUTIONS, drops the oldest finished executions down to 90 % of it (running ones
+ * always stay): one sort per few hundred new executions, not one per batch.
+ */
 function boundExecutions(executions: Map<string, ExecutionView>): Map<string, ExecutionView> {
-  let excess = executions.size - MAX_EXECUTIONS
-  if (excess <= 0) return executions
+  if (executions.size <= MAX_EXECUTIONS) return executions
+  let excess = executions.size - Math.floor(MAX_EXECUTIONS * 0.9)
   const finished: Array<{ key: string; at: number }> = []
   for (const [key, e] of executions)
     if (FINISHED.has(e.status)) finished.push({ key, at: startedAt(e) })

@@ -10,8 +10,8 @@ import { describeFailure } from '@renderer/lib/call'
 
 // The dashboard's one store. It is fed only by the bridge: it subscribes to event batches
 // FIRST, then loads the snapshot, keeps the batches that arrived meanwhile and applies those
-// newer than the snapshot (snapshot-on-connect). State changes are applied at once but
-// published to React at most once per animation frame.
+// newer than the snapshot (snapshot-on-connect). Batches are applied and published to React
+// at most once per animation frame, all those received since the last one together.
 
 /** Runs a callback before the next paint; returns a function that cancels it. */
 export type FrameScheduler = (callback: () => void) => () => void
@@ -35,6 +35,8 @@ export class DashboardStore implements Disposable {
   private cancelFrame: (() => void) | null = null
   /** Batches received while a snapshot is on its way (null when none is). */
   private held: EventBatch[] | null = null
+  /** Batches received since the last frame, applied together when it comes (see settle). */
+  private pending: EventBatch[] = []
   private loadGeneration = 0
   private readonly logs = new Map<string, FollowedLogs>()
   private readonly dirtyLogs = new Set<FollowedLogs>()
@@ -77,6 +79,7 @@ export class DashboardStore implements Disposable {
     const bridge = this.bridgeOrNone
     if (!bridge) return
     const generation = ++this.loadGeneration
+    this.settle()
     this.held = []
     let outcome: Awaited<ReturnType<NebulaBridge['getSnapshot']>>
     try {
@@ -142,11 +145,13 @@ export class DashboardStore implements Disposable {
 
   /** Hides a notice in this page (main keeps no per-page state for it). */
   dismissNotice(id: string): void {
+    this.settle()
     this.update({ ...this.working, notices: this.working.notices.filter((n) => n.id !== id) })
   }
 
   /** Forgets a handled tray/notification request so it does not fire again. */
   clearShowRequest(nonce: number): void {
+    this.settle()
     if (this.working.showRequest?.nonce === nonce) {
       this.update({ ...this.working, showRequest: null })
     }
@@ -157,6 +162,7 @@ export class DashboardStore implements Disposable {
     this.cancelFrame?.()
     this.cancelFrame = null
     this.listeners.clear()
+    this.pending = []
     this.disposables.dispose()
     this.logs.clear()
   }
@@ -174,14 +180,25 @@ export class DashboardStore implements Disposable {
       return
     }
     if (this.working.phase !== 'ready') return
-    if (batch.seq > this.working.seq + 1) {
+    const seq = this.pending.at(-1)?.seq ?? this.working.seq
+    if (batch.seq > seq + 1) {
       // A batch went missing (main numbers them without gaps): start again from a snapshot,
       // which includes this batch and the lost ones.
       void this.reload()
       return
     }
-    this.applyBatch(batch)
+    if (batch.seq <= seq) return
+    this.pending.push(batch)
     this.publishSoon()
+  }
+
+  /** Applies the batches received since the last frame, in one pass (one copy of each map). */
+  private settle(): void {
+    if (this.pending.length === 0) return
+    const batches = this.pending
+    this.pending = []
+    const events = batches.length === 1 ? batches[0]!.events : batches.flatMap((b) => b.events)
+    this.working = applyEvents(this.working, batches.at(-1)!.seq, events)
   }
 
   private logsChanged(logs: FollowedLogs): void {
@@ -203,6 +220,7 @@ export class DashboardStore implements Disposable {
     if (this.cancelFrame || this.disposables.isDisposed) return
     this.cancelFrame = this.schedule(() => {
       this.cancelFrame = null
+      this.settle()
       this.published = this.working
       for (const logs of this.dirtyLogs) logs.publish()
       this.dirtyLogs.clear()
