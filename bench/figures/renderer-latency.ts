@@ -1,5 +1,6 @@
 import { startDashboardRig, startPageProfile } from '../lib/dashboard-browser'
 import { percentile, round } from '../lib/stats'
+import type { ExecutionView } from '@shared/bridge'
 import type { FigureModule } from './figure'
 
 // Send to the DOM showing it, in the real dashboard: the sender writes the mix (bench/lib/
@@ -142,6 +143,52 @@ export function shownLatencies(
   return { latencies, outOfView }
 }
 
+/** Row states ("id status k/n", as the sender names them) → when the page first received each. */
+function arrivals(socketLog: Array<[number, string]>): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const [at, data] of socketLog) {
+    const frame = JSON.parse(data) as {
+      type?: string
+      batch?: { events?: Array<{ type?: string; execution?: ExecutionView }> }
+    }
+    if (frame.type !== 'events') continue
+    for (const event of frame.batch?.events ?? []) {
+      const e = event.type === 'execution' ? event.execution : undefined
+      if (!e) continue
+      const p = e.progress
+      const key = `${e.id} ${e.status} ${p ? `${p.current_action}/${p.total_actions}` : ''}`
+      if (!out.has(key)) out.set(key, at)
+    }
+  }
+  return out
+}
+
+/**
+ * Where the time of the updates that arrived and showed as themselves went: send to the page
+ * receiving the batch (core, the app's batcher, the bridge socket, and the page's main thread
+ * being free to take it), then receipt to the row showing it (the next frame, React, DOM).
+ */
+function split(
+  updates: Array<[string, string, number]>,
+  received: Map<string, number>,
+  shown: Map<string, number>
+): string {
+  const toPage: number[] = []
+  const toRow: number[] = []
+  for (const [id, state, sentAt] of updates) {
+    const at = received.get(`${id} ${state}`)
+    const seen = shown.get(`${id} ${state}`)
+    if (at === undefined || seen === undefined) continue
+    toPage.push(at - sentAt)
+    toRow.push(seen - at)
+  }
+  const describe = (list: number[]): string => {
+    list.sort((a, b) => a - b)
+    return `p50 ${round(percentile(list, 0.5))} ms, p99 ${round(percentile(list, 0.99))} ms`
+  }
+  return `${toPage.length} updates shown as sent: send to page ${describe(toPage)}; page to row ${describe(toRow)}`
+}
+
 export const rendererLatency: FigureModule = {
   id: 'renderer-latency',
   figures: [
@@ -153,6 +200,7 @@ export const rendererLatency: FigureModule = {
     try {
       await rig.open('#/executions')
       await rig.page.evaluate(INSTRUMENT)
+      await rig.page.evaluate('window.__socketLog = []')
       const profiler = await startPageProfile(rig.page)
       const streamed = await rig.sender.ask(
         { type: 'renderer-stream', rate: RATE, seconds: SECONDS },
@@ -169,6 +217,7 @@ export const rendererLatency: FigureModule = {
       }
       await profiler?.stop('renderer-latency')
       const collected = (await rig.page.evaluate('window.__bench.collect()')) as Collected
+      const socketLog = (await rig.page.evaluate('window.__socketLog')) as Array<[number, string]>
       const updates = streamed.updates as Array<[string, string, number]>
       const end = performance.timeOrigin + performance.now()
       const { latencies, outOfView } = shownLatencies(updates, collected, end)
@@ -180,6 +229,7 @@ export const rendererLatency: FigureModule = {
       ctx.log(
         `renderer: ${streamed.sent as number} messages (${updates.length} updates) at ${RATE}/s, sender at most ${round(streamed.late_ms as number)} ms late; shown: p50 ${round(percentile(latencies, 0.5))} ms, p99 ${round(percentile(latencies, 0.99))} ms, max ${round(latencies.at(-1)!)} ms over ${latencies.length} updates in view (${never} of them never shown), ${outOfView} out of view; long tasks ${long.length}${long.length ? ` (${long.map(([, d]) => Math.round(d)).join(', ')} ms)` : ''}`
       )
+      ctx.log(`renderer: ${split(updates, arrivals(socketLog), new Map(collected.seen))}`)
       return {
         renderer_p99_ms_at_2k: round(percentile(latencies, 0.99)),
         renderer_long_tasks: long.length

@@ -24,6 +24,24 @@ export interface DashboardRig {
   stop(): Promise<void>
 }
 
+/**
+ * Installed before the page's own scripts: once `window.__socketLog` is an array, every text
+ * frame the page's WebSockets receive is pushed to it with its arrival time (wall clock), as
+ * it came: parsing it there would add to the main thread being measured.
+ */
+const SOCKET_LOG = `(() => {
+  const Native = window.WebSocket
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args)
+      this.addEventListener('message', (event) => {
+        const log = window.__socketLog
+        if (log && typeof event.data === 'string') log.push([performance.timeOrigin + performance.now(), event.data])
+      })
+    }
+  }
+})()`
+
 /** Starts the sender, the app service with its `ui` server, and the dashboard in Chromium. */
 export async function startDashboardRig(
   options: { scheduling?: Scheduling } = {}
@@ -57,6 +75,7 @@ export async function startDashboardRig(
       colorScheme: 'dark',
       reducedMotion: 'no-preference'
     })
+    await context.addInitScript(SOCKET_LOG)
     const page = await context.newPage()
     const problems: string[] = []
     page.on('pageerror', (error) => problems.push(error.message))
