@@ -1,4 +1,4 @@
-import { startDashboardRig, startPageProfile } from '../lib/dashboard-browser'
+import { countPageBusy, startDashboardRig, startPageProfile } from '../lib/dashboard-browser'
 import { percentile, round } from '../lib/stats'
 import type { ExecutionView } from '@shared/bridge'
 import type { FigureModule } from './figure'
@@ -201,6 +201,7 @@ export const rendererLatency: FigureModule = {
       await rig.open('#/executions')
       await rig.page.evaluate(INSTRUMENT)
       await rig.page.evaluate('window.__socketLog = []')
+      const busy = await countPageBusy(rig.page)
       const profiler = await startPageProfile(rig.page)
       const streamed = await rig.sender.ask(
         { type: 'renderer-stream', rate: RATE, seconds: SECONDS },
@@ -216,6 +217,7 @@ export const rendererLatency: FigureModule = {
         size = next
       }
       await profiler?.stop('renderer-latency')
+      const spent = await busy.stop()
       const collected = (await rig.page.evaluate('window.__bench.collect()')) as Collected
       const socketLog = (await rig.page.evaluate('window.__socketLog')) as Array<[number, string]>
       const updates = streamed.updates as Array<[string, string, number]>
@@ -230,6 +232,9 @@ export const rendererLatency: FigureModule = {
         `renderer: ${streamed.sent as number} messages (${updates.length} updates) at ${RATE}/s, sender at most ${round(streamed.late_ms as number)} ms late; shown: p50 ${round(percentile(latencies, 0.5))} ms, p99 ${round(percentile(latencies, 0.99))} ms, max ${round(latencies.at(-1)!)} ms over ${latencies.length} updates in view (${never} of them never shown), ${outOfView} out of view; long tasks ${long.length}${long.length ? ` (${long.map(([, d]) => Math.round(d)).join(', ')} ms)` : ''}`
       )
       ctx.log(`renderer: ${split(updates, arrivals(socketLog), new Map(collected.seen))}`)
+      ctx.log(
+        `renderer: the page's main thread busy ${spent.task} ms (script ${spent.script}, style ${spent.style}, layout ${spent.layout}) from the stream's start until it had shown everything`
+      )
       return {
         renderer_p99_ms_at_2k: round(percentile(latencies, 0.99)),
         renderer_long_tasks: long.length

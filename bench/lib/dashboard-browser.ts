@@ -106,6 +106,37 @@ export async function startDashboardRig(
   }
 }
 
+/** Main-thread time of the page by kind (Chromium's `Performance` metrics), in ms. */
+export interface PageBusy {
+  task: number
+  script: number
+  style: number
+  layout: number
+}
+
+/** Starts counting the page's main-thread time; `stop()` returns what was spent since. */
+export async function countPageBusy(page: Page): Promise<{ stop(): Promise<PageBusy> }> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Performance.enable')
+  const metrics = async (): Promise<Map<string, number>> =>
+    new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
+  const before = await metrics()
+  return {
+    async stop() {
+      const after = await metrics()
+      await cdp.detach()
+      const spent = (name: string): number =>
+        Math.round(((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000)
+      return {
+        task: spent('TaskDuration'),
+        script: spent('ScriptDuration'),
+        style: spent('RecalcStyleDuration'),
+        layout: spent('LayoutDuration')
+      }
+    }
+  }
+}
+
 /**
  * With `npm run bench -- --profile`, a CPU profile of the page's main thread (Chrome DevTools
  * protocol) from now to `stop()`, written next to the bench processes' profiles.
@@ -116,10 +147,6 @@ export async function startPageProfile(
   const dir = process.env.NEBULA_BENCH_PROFILE_DIR
   if (!dir) return undefined
   const cdp = await page.context().newCDPSession(page)
-  await cdp.send('Performance.enable')
-  const metrics = async (): Promise<Map<string, number>> =>
-    new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
-  const before = await metrics()
   await cdp.send('Profiler.enable')
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
   await cdp.send('Profiler.start')
@@ -136,15 +163,6 @@ export async function startPageProfile(
     async stop(name) {
       await browser?.stopTracing()
       const { profile } = await cdp.send('Profiler.stop')
-      const after = await metrics()
-      const spent = ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration']
-        .map(
-          (name) =>
-            `${name} ${Math.round(((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000)} ms`
-        )
-        .join(', ')
-      process.stderr.write(`page ${name}: ${spent}\n`)
-      mkdirSync(dir, { recursive: true })
       writeFileSync(join(dir, `${name}-page.cpuprofile`), JSON.stringify(profile))
       await cdp.detach()
     }

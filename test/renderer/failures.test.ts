@@ -32,10 +32,13 @@ describe('the failure feed', () => {
     expect(await newest.textContent()).toContain(`${error.action_name}: ${error.message}`)
     expect(await page.getByTestId('nav-unseen').textContent()).toMatch(/^2/)
     expect(await page.getByTestId('count-failed').textContent()).toContain('2')
+    // The window title counts them too (its count changes at most once a second).
+    await expect.poll(() => page.title(), { timeout: 5000 }).toBe('(2) Overview · Nebula Desktop')
 
     await newest.getByRole('link').click()
     const detail = page.getByTestId('execution-detail')
     await detail.waitFor()
+    await expect.poll(() => page.title()).toMatch(/^\(\d\) Execution · Nebula Desktop$/)
     expect(await detail.getAttribute('data-status')).toBe('failed')
     expect(await page.getByTestId('detail-id').textContent()).toBe(second.id)
     expect(await page.getByTestId('detail-error').textContent()).toContain(error.message)
@@ -58,6 +61,7 @@ describe('the failure feed', () => {
     await page.getByTestId('mark-all-seen').click()
     await expect.poll(() => feed.nth(1).getAttribute('data-seen')).toBe('true')
     await page.getByTestId('nav-unseen').waitFor({ state: 'detached' })
+    await expect.poll(() => page.title(), { timeout: 5000 }).toBe('Overview · Nebula Desktop')
     expect(first.id).not.toBe(second.id)
     await ui.expectClean()
   })

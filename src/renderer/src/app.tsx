@@ -154,14 +154,30 @@ function focusHeading(main: HTMLElement | null): void {
   ;(heading ?? main)?.focus()
 }
 
+/** The shortest time between two changes of the window title's failure count. */
+const TITLE_COUNT_EVERY_MS = 1000
+
 /**
  * The window title: the view and the unseen failures. A component of its own, so a new failure
- * re-renders only this, not the whole shell.
+ * re-renders only this, not the whole shell. A new view shows at once; the count changes at
+ * most once a second (in a failure storm it would change every frame, and each change is work
+ * for the browser or the window manager), always ending on the latest count.
  */
 function DocumentTitle({ view }: { view: Route['view'] }) {
   const unseen = useDashboard((s) => s.failures.reduce((n, f) => (f.seen ? n : n + 1), 0))
+  const last = useRef({ view, at: 0 })
   useEffect(() => {
-    document.title = `${unseen > 0 ? `(${unseen}) ` : ''}${TITLES[view]} · Nebula Desktop`
+    const apply = (): void => {
+      document.title = `${unseen > 0 ? `(${unseen}) ` : ''}${TITLES[view]} · Nebula Desktop`
+      last.current = { view, at: Date.now() }
+    }
+    const wait = last.current.at + TITLE_COUNT_EVERY_MS - Date.now()
+    if (view !== last.current.view || wait <= 0) {
+      apply()
+      return
+    }
+    const timer = setTimeout(apply, wait)
+    return () => clearTimeout(timer)
   }, [view, unseen])
   return null
 }
