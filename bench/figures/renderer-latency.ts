@@ -229,7 +229,7 @@ export const rendererLatency: FigureModule = {
       const from = streamed.first_ms as number
       const long = collected.longTasks.filter(([at]) => at >= from && at <= lastShown)
       ctx.log(
-        `renderer: ${streamed.sent as number} messages (${updates.length} updates) at ${RATE}/s, sender at most ${round(streamed.late_ms as number)} ms late; shown: p50 ${round(percentile(latencies, 0.5))} ms, p99 ${round(percentile(latencies, 0.99))} ms, max ${round(latencies.at(-1)!)} ms over ${latencies.length} updates in view (${never} of them never shown), ${outOfView} out of view; long tasks ${long.length}${long.length ? ` (${long.map(([, d]) => Math.round(d)).join(', ')} ms)` : ''}`
+        `renderer: ${streamed.sent as number} messages (${updates.length} updates) at ${RATE}/s, sender at most ${round(streamed.late_ms as number)} ms late; shown: p50 ${round(percentile(latencies, 0.5))} ms, p99 ${round(percentile(latencies, 0.99))} ms, max ${round(latencies.at(-1)!)} ms over ${latencies.length} updates in view (${never} of them never shown), ${outOfView} out of view; long tasks ${long.length}${long.length ? ` (${long.map(([at, d]) => `${Math.round(d)} ms at ${round((at - from) / 1000)} s`).join(', ')})` : ''}`
       )
       ctx.log(`renderer: ${split(updates, arrivals(socketLog), new Map(collected.seen))}`)
       ctx.log(

@@ -4,11 +4,12 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 
 // A long table renders only the rows near the viewport of the page's scroller (`<main>`), with
 // spacer rows standing in for the rest, so a table that changes every frame costs the same
-// whether it holds 120 rows or 2,000. Tables up to WINDOW_FROM rows render every row: cheap
-// enough, and every row stays findable with the browser's find-in-page.
+// whether it holds 60 rows or 2,000. Tables up to WINDOW_FROM rows (about two screens) render
+// every row, findable with the browser's find-in-page; more, changing every frame, cost frames
+// over 50 ms on a slow machine (100 rows did, while a burst filled an empty table).
 
 /** Tables with more rows than this render only a window of them. */
-export const WINDOW_FROM = 100
+export const WINDOW_FROM = 40
 /**
  * Every row's height (px), fixed by the stylesheet (`.table--fixed tbody tr`): rows are one line
  * each, so nothing is measured, and rows entering the window never cause a second render.
