@@ -6,9 +6,12 @@ import type { FigureModule } from './figure'
 // The gateway (its own process, over an engine that keeps running executions through every
 // restart) is restarted RESTARTS times under one running core (another process). Each time:
 // from the new gateway's listener accepting connections to the core being `open` again
-// (re-subscribed, the gap reconciled over REST). Restarts are at least SPACING_MS apart: a
-// connection must stay up 10 s before the client's backoff starts over (stableAfterMs), so
-// closer restarts would measure a growing backoff instead of one reconnect; and each reconnect
+// (re-subscribed, the gap reconciled over REST). Each restart comes SPACING_MS after the core
+// was open again (so restarts are more than that apart): a connection must stay up 10 s before
+// the client's backoff starts over (stableAfterMs), so a restart sooner after the reconnect
+// would measure a growing backoff instead of one reconnect (counted from the previous restart
+// instead, one slow reconnect made the next connection too short, and the next delay longer:
+// 1.0, 1.3, 1.8, 7.1, 10.8 s in one run); and each reconnect
 // re-sends the subscriptions and pings, which must stay within the pacing window (90 messages
 // per 66 s) and the server's limit (100 a minute). Long but light: it runs alongside the others.
 
@@ -49,13 +52,13 @@ export const reconnect: FigureModule = {
           setTimeout(resolve, Math.max(0, last + SPACING_MS - performance.now()))
         )
         const seen = opens.length
-        last = performance.now()
         const restarted = await rig.ask({ type: 'restart' }, 'restarted', 30_000)
         const deadline = Date.now() + 30_000
         while (opens.length === seen || opens.at(-1)! < (restarted.listening_us as number)) {
           if (Date.now() > deadline) throw new Error(`not open again after restart ${i + 1}`)
           await new Promise((resolve) => setTimeout(resolve, 10))
         }
+        last = performance.now()
         const ms = (opens.at(-1)! - (restarted.listening_us as number)) / 1000
         times.push(ms)
         ctx.log(`reconnect ${i + 1}/${RESTARTS}: open ${round(ms)} ms after the new listener`)
