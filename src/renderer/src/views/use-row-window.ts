@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'react'
 import type { RefObject } from 'react'
-import { useVirtualizer } from '@tanstack/react-virtual'
 
 // A long table renders only the rows near the viewport of the page's scroller (`<main>`), with
 // spacer rows standing in for the rest, so a table that changes every frame costs the same
 // whether it holds 60 rows or 2,000. Tables up to WINDOW_FROM rows (about two screens) render
 // every row, findable with the browser's find-in-page; more, changing every frame, cost frames
 // over 50 ms on a slow machine (100 rows did, while a burst filled an empty table).
+//
+// Rows have one fixed height, so the window is arithmetic on three numbers: the scroller's
+// scroll position and height, and where the table body starts in it. They are read in scroll
+// events and resize observers, after layout: rendering a window never forces one.
 
 /** Tables with more rows than this render only a window of them. */
 export const WINDOW_FROM = 40
@@ -28,56 +31,95 @@ export interface RowWindow {
   after: number
 }
 
-/**
- * Where `body` starts within the content of its scroller (`<main>`), kept current by a
- * ResizeObserver on the view around it: read after layout, never forcing one.
- */
-function useOffsetInScroller(body: RefObject<HTMLElement | null>, active: boolean): number {
-  const [offset, setOffset] = useState(0)
-  useEffect(() => {
-    const element = body.current
-    const main = element?.closest('main')
-    const view = element?.closest('.view')
-    if (!active || !element || !main || !view) return
-    const read = (): void => {
-      const top =
-        element.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop
-      setOffset((previous) => (Math.abs(top - previous) >= 1 ? top : previous))
-    }
-    const observer = new ResizeObserver(read)
-    observer.observe(view)
-    observer.observe(main)
-    return () => observer.disconnect()
-  }, [body, active])
-  return offset
+/** Where the table body is seen through its scroller (px). */
+export interface ScrollerView {
+  /** The scroller's scroll position. */
+  scrollTop: number
+  /** The scroller's visible height. */
+  height: number
+  /** Where the table body starts within the scroller's content. */
+  offset: number
 }
 
-const rowSize = (): number => ROW_PX
+/** The rows of a `count`-row table to render for `view` (all of them up to WINDOW_FROM). */
+export function rowWindowFor(count: number, view: ScrollerView): RowWindow {
+  if (count <= WINDOW_FROM) {
+    return {
+      windowed: false,
+      indexes: Array.from({ length: count }, (_, i) => i),
+      before: 0,
+      after: 0
+    }
+  }
+  const top = view.scrollTop - view.offset
+  const first = clamp(Math.floor(top / ROW_PX) - OVERSCAN, 0, count)
+  const end = clamp(Math.ceil((top + view.height) / ROW_PX) + OVERSCAN, first, count)
+  return {
+    windowed: true,
+    indexes: Array.from({ length: end - first }, (_, i) => first + i),
+    before: first * ROW_PX,
+    after: (count - end) * ROW_PX
+  }
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(Math.max(value, low), high)
+}
 
 /** The rows of a `count`-row table body (`body`) to render now. */
 export function useRowWindow(count: number, body: RefObject<HTMLElement | null>): RowWindow {
-  const windowed = count > WINDOW_FROM
-  const margin = useOffsetInScroller(body, windowed)
-  // The virtualizer's functions are not memoizable; this app does not use the React Compiler.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: windowed ? count : 0,
-    getScrollElement: () => body.current?.closest('main') ?? null,
-    estimateSize: rowSize,
-    overscan: OVERSCAN,
-    scrollMargin: margin
-  })
-  if (!windowed) {
-    return { windowed, indexes: Array.from({ length: count }, (_, i) => i), before: 0, after: 0 }
-  }
-  const items = virtualizer.getVirtualItems()
-  const first = items[0]
-  const last = items.at(-1)
-  const total = virtualizer.getTotalSize()
-  return {
-    windowed,
-    indexes: items.map((item) => item.index),
-    before: first ? first.start - margin : 0,
-    after: last ? Math.max(0, total - (last.end - margin)) : total
-  }
+  const view = useScrollerView(body, count > WINDOW_FROM)
+  return rowWindowFor(count, view)
+}
+
+/**
+ * How `body` is seen through its scroller (`<main>`), kept current while `active` by a passive
+ * scroll listener and resize observers on the scroller and the view around the body.
+ */
+function useScrollerView(body: RefObject<HTMLElement | null>, active: boolean): ScrollerView {
+  // Until the first observation, the window's height stands in for the scroller's.
+  const [view, setView] = useState<ScrollerView>(() => ({
+    scrollTop: 0,
+    height: window.innerHeight,
+    offset: 0
+  }))
+  useEffect(() => {
+    const element = body.current
+    const main = element?.closest('main')
+    const around = element?.closest('.view')
+    if (!active || !element || !main || !around) return
+    const show = (next: ScrollerView): void =>
+      setView((previous) => (sameRows(previous, next) ? previous : next))
+    const measure = (): void =>
+      show({
+        scrollTop: main.scrollTop,
+        height: main.clientHeight,
+        offset:
+          element.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop
+      })
+    // A scroll moves only the scroll position: the rest stays as last measured.
+    const scrolled = (): void => {
+      const scrollTop = main.scrollTop
+      setView((previous) => {
+        const next = { ...previous, scrollTop }
+        return sameRows(previous, next) ? previous : next
+      })
+    }
+    const observer = new ResizeObserver(measure)
+    observer.observe(around)
+    observer.observe(main)
+    main.addEventListener('scroll', scrolled, { passive: true })
+    return () => {
+      observer.disconnect()
+      main.removeEventListener('scroll', scrolled)
+    }
+  }, [body, active])
+  return view
+}
+
+/** True when `a` and `b` render the same rows of any table (see rowWindowFor). */
+function sameRows(a: ScrollerView, b: ScrollerView): boolean {
+  const first = (v: ScrollerView): number => Math.floor((v.scrollTop - v.offset) / ROW_PX)
+  const end = (v: ScrollerView): number => Math.ceil((v.scrollTop - v.offset + v.height) / ROW_PX)
+  return first(a) === first(b) && end(a) === end(b) && Math.abs(a.offset - b.offset) < 1
 }
