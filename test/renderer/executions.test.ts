@@ -33,6 +33,39 @@ async function scrollMain(page: Page, to: 'top' | 'bottom'): Promise<void> {
 }
 
 /**
+ * Where the table's "Workflow" heading is, relative to the top of `<main>`'s viewport (px), and
+ * whether it is what shows at its own centre (not covered by the rows scrolling under it).
+ */
+async function headingPlace(page: Page): Promise<{ offset: number; onTop: boolean }> {
+  return page.evaluate(() => {
+    interface Box {
+      top: number
+      left: number
+      width: number
+      height: number
+    }
+    interface Node {
+      getBoundingClientRect(): Box
+      contains(other: unknown): boolean
+    }
+    const { document } = globalThis as unknown as {
+      document: {
+        querySelector(s: string): Node
+        querySelectorAll(s: string): Node[]
+        elementFromPoint(x: number, y: number): unknown
+      }
+    }
+    const heading = [...document.querySelectorAll('[data-testid=executions-table] th')][1]!
+    const box = heading.getBoundingClientRect()
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)
+    return {
+      offset: box.top - document.querySelector('main').getBoundingClientRect().top,
+      onTop: heading.contains(hit)
+    }
+  })
+}
+
+/**
  * A server holding `count` finished executions (workflow by index), and the dashboard signed in
  * to it as its only profile, on the executions table.
  */
@@ -146,6 +179,8 @@ describe('the executions table', () => {
     expect(bottom.length).toBeLessThan(60)
     expect(bottom).not.toContain(top[0])
     expect(new Set([...top, ...bottom]).size).toBe(top.length + bottom.length)
+    // The column headings stay at the top of the scroller, above the rows passing under them.
+    expect(await headingPlace(page)).toEqual({ offset: 0, onTop: true })
     await ui.expectClean()
   })
 
