@@ -69,8 +69,14 @@ function ActionItem({ action, index }: { action: ActionView; index: number }) {
       </div>
       {action.error ? (
         <p className="timeline__error" data-testid="action-error">
-          <Icon name="failed" /> {action.error.message}
-          {action.error.code && <span className="mono muted"> ({action.error.code})</span>}
+          <Icon name="failed" />
+          {/* One flex item, so the code follows the message's last word instead of a column. */}
+          <span>
+            {action.error.message}
+            {action.error.code && (
+              <span className="timeline__code muted"> ({action.error.code})</span>
+            )}
+          </span>
         </p>
       ) : action.result !== undefined ? (
         <JsonView title="Result" value={action.result} openByDefault={false} />
