@@ -6,9 +6,11 @@ import type { FigureModule } from './figure'
 // only JSON.parses the same bytes. The sender (its own process) writes the same pre-serialized
 // frames to each receiver (each in a fresh process of its own) as fast as the socket takes them;
 // a receiver's rate is the messages it finished over the time from its first to its last.
-// Receivers take turns in a rotating order, and the ratio is of the medians. A third receiver,
-// the bare client that also keeps the latest snapshot of each execution (as the core's store
-// must), is measured alongside for the log: the ceiling any state-keeping receiver starts from.
+// Receivers take turns in a rotating order, and the ratio is of the medians. Two more receivers
+// are measured alongside for the log: the bare client that also keeps the latest snapshot of each
+// execution (as the core's store must), the ceiling any state-keeping receiver starts from; and
+// that client reading frames with the core's decoder (parse and validate) instead of bare
+// JSON.parse, the floor under the core's rate before its routing, store rules and policies.
 
 const MESSAGES = 150_000
 const ROUNDS = 4
@@ -20,13 +22,19 @@ interface Trial {
   cpuRate: number
 }
 
-type Mode = 'core' | 'baseline' | 'retaining'
-const MODES: Mode[] = ['baseline', 'core', 'retaining']
+type Mode = 'core' | 'baseline' | 'retaining' | 'decoding'
+const MODES: Mode[] = ['baseline', 'core', 'retaining', 'decoding']
+const RECEIVER_FLAGS: Record<Mode, string[]> = {
+  core: [],
+  baseline: [],
+  retaining: ['--retain'],
+  decoding: ['--retain', '--decode']
+}
 
 async function trial(url: string, sender: BenchChild, mode: Mode): Promise<Trial> {
   const receiver = BenchChild.start(
     mode === 'core' ? 'core-receiver' : 'baseline-receiver',
-    ['--url', url, ...(mode === 'retaining' ? ['--retain'] : [])],
+    ['--url', url, ...RECEIVER_FLAGS[mode]],
     { name: mode, execArgv: process.env.NEBULA_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) }
   )
   try {
@@ -58,7 +66,7 @@ export const coreThroughput: FigureModule = {
       const url = `http://127.0.0.1:${port as number}`
       const prepared = await sender.ask({ type: 'prepare-mix', count: MESSAGES }, 'prepared')
       ctx.log(`throughput: ${MESSAGES} frames, ${Math.round((prepared.bytes as number) / 1e6)} MB`)
-      const trials: Record<Mode, Trial[]> = { core: [], baseline: [], retaining: [] }
+      const trials: Record<Mode, Trial[]> = { core: [], baseline: [], retaining: [], decoding: [] }
       const show = (t: Trial): string =>
         `${Math.round(t.rate)} msg/s (${Math.round(t.cpuRate)} per CPU-s)`
       for (let i = 0; i < ROUNDS; i++) {
@@ -74,7 +82,7 @@ export const coreThroughput: FigureModule = {
       const baseline = rate('baseline')
       const perCpu = rate('core', true) / rate('baseline', true)
       ctx.log(
-        `throughput: core/baseline ${round(core / baseline, 3)} (per CPU-second ${round(perCpu, 3)}); the bare client keeping snapshots: ${round(rate('retaining') / baseline, 3)}`
+        `throughput: core/baseline ${round(core / baseline, 3)} (per CPU-second ${round(perCpu, 3)}); the bare client keeping snapshots: ${round(rate('retaining') / baseline, 3)}, and decoding them as the core does: ${round(rate('decoding') / baseline, 3)}`
       )
       return {
         core_throughput_ratio: round(core / baseline, 3),
