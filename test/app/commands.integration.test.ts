@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { isTerminalStatus } from '@shared/protocol'
 import { startTestApp } from '../fixtures/app'
 import type { TestApp } from '../fixtures/app'
+import { CORE_GATEWAY_DEFAULTS, startTestGateway } from '../fixtures/gateway'
+import { nonLoopbackAddress } from '../helpers/network'
+import { skipWith } from '../helpers/skip'
 import { waitUntil } from '../helpers/wait'
 import { BatchRecorder, call, ok, snapshot, waitForOpen, waitForSnapshot } from './support'
 
@@ -211,6 +214,34 @@ describe('commands', () => {
       profile_id: 'ghost'
     })
     expect(insecure).toMatchObject({ ok: false, error: { code: 'not_found', field: 'profile_id' } })
+  })
+
+  it('testConnection tries plain http to another machine without a token, with one only when allowed', async (context) => {
+    const address = nonLoopbackAddress()
+    if (!address) {
+      skipWith(context, 'this machine has no IPv4 address other than loopback to serve on')
+      return
+    }
+    const test = await liveApp()
+    const remote = await startTestGateway({ ...CORE_GATEWAY_DEFAULTS, host: address })
+    onTestFinished(() => remote.close())
+    expect(remote.url).toContain(address)
+    // No token: nothing secret would travel, so the server is tried.
+    const anonymous = await ok(test.host, 'testConnection', { server_url: remote.url })
+    expect(anonymous).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^reachable; sign in/)
+    })
+    // A saved token: not over plain http to another machine, unless the user allows it.
+    const withToken = { server_url: remote.url, profile_id: 'local' }
+    const refused = await ok(test.host, 'testConnection', withToken)
+    expect(refused).toEqual({
+      ok: false,
+      message: expect.stringMatching(/unencrypted.*allow an insecure connection/)
+    })
+    const allowed = await ok(test.host, 'testConnection', { ...withToken, allow_insecure: true })
+    expect(allowed.latency_ms).toBeGreaterThanOrEqual(0)
+    expect(allowed.message).toMatch(/^reachable/)
   })
 
   it('markFailuresSeen clears unseen failures (one, then all) and says which', async () => {

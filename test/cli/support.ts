@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { networkInterfaces } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import type { Gateway, GatewayOptions } from '@gateway'
@@ -99,13 +98,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const gateway = await startTestGateway({ ...CORE_GATEWAY_DEFAULTS, ...options })
   cleanup.push(() => gateway.close())
   return gateway
-}
-
-/** This machine's first IPv4 address that is not loopback, if it has one. */
-export function nonLoopbackAddress(): string | undefined {
-  return Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address
 }
 
 /** Every stdout line, parsed; fails the test on a line that is not a JSON object with a kind. */

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { skipWith } from '../helpers/skip'
-import {
-  PASTED_TOKEN,
-  cli,
-  nonLoopbackAddress,
-  startGateway,
-  useBuiltCli,
-  watch,
-  watchServer
-} from './support'
+import { PASTED_TOKEN, cli, startGateway, useBuiltCli, watch, watchServer } from './support'
+import { nonLoopbackAddress } from '../helpers/network'
 
 // Secrets and the built CLI: a stray argument (often a pasted token) is reported without its
 // value by every command, `watch --token-stdin` reads a bounded amount, and `watch` refuses to

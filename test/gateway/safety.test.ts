@@ -1,7 +1,7 @@
 import { request } from 'node:http'
 import type { IncomingHttpHeaders } from 'node:http'
-import { networkInterfaces } from 'node:os'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { nonLoopbackAddress } from '../helpers/network'
 import { skipWith } from '../helpers/skip'
 import type { Gateway, GatewayOptions } from '@gateway'
 import { RestClient } from '@main/core/rest-client'
@@ -87,16 +87,6 @@ function upgradeWith(
   })
 }
 
-/** A non-loopback IPv4 address of this machine, if it has one. */
-function lanAddress(): string | undefined {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const entry of list ?? []) {
-      if (entry.family === 'IPv4' && !entry.internal) return entry.address
-    }
-  }
-  return undefined
-}
-
 let gateway: Gateway
 let token: string
 const extra: Gateway[] = []
@@ -158,7 +148,7 @@ describe('Host header (DNS rebinding)', () => {
     }
   )
 
-  const lan = lanAddress()
+  const lan = nonLoopbackAddress()
   it('bound to a non-loopback address, also accepts that address and still refuses others', async (context) => {
     if (lan === undefined) return skipWith(context, 'this machine has no non-loopback IPv4 address')
     const exposed = await another({ host: lan as string })

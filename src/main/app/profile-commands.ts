@@ -136,14 +136,7 @@ async function checkConnection(
       token = await context.vault.get(profile_id)
     }
   }
-  if (token && insecure(server_url) && !allow_insecure) {
-    return {
-      ok: false,
-      message:
-        'plain http would send the token unencrypted to another machine: use https, or allow an insecure connection'
-    }
-  }
-  return testConnection(server_url, token)
+  return testConnection(server_url, token, allow_insecure)
 }
 
 /** A profile this run knows (saved, or from an override); the local one has no token to manage. */
@@ -195,16 +188,6 @@ function checkedProfile(context: AppContext, input: ProfileInput): ProfileSettin
   const taken = new Set([LOCAL_PROFILE_ID, ...context.store.value.profiles.map((p) => p.id)])
   const id = input.id ?? uniqueId(slugOf(input.name), taken)
   return { ...input, id }
-}
-
-/** True for plain http/ws to a host that is not this machine (the core's one rule). */
-function insecure(serverUrl: string): boolean {
-  try {
-    resolveServerEndpoints(serverUrl)
-    return false
-  } catch (error) {
-    return error instanceof InsecureServerUrlError
-  }
 }
 
 /** A profile id from a name: lower-case words joined by '-', within the id pattern. */

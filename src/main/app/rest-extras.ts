@@ -3,7 +3,7 @@ import { ApiErrorBodySchema, ExecutionSchema, LogListSchema } from '@shared/prot
 import type { Execution, LogEntry } from '@shared/protocol'
 import { describeError, redact } from '@shared/redact'
 import { RestError } from '@main/core/rest-client'
-import { resolveServerEndpoints } from '@main/core/server-url'
+import { InsecureServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
 import type { ConnectionTest } from '@shared/bridge/contract'
 
 // The few REST calls the dashboard needs beyond the core's RestClient (which reads what the
@@ -100,13 +100,20 @@ export async function fetchExecutionLogs(
  */
 export async function testConnection(
   serverUrl: string,
-  token: string | null
+  token: string | null,
+  allowInsecure: boolean
 ): Promise<ConnectionTest> {
   let restBase: string
   try {
-    restBase = resolveServerEndpoints(serverUrl).restBase
+    // Without a token nothing secret travels, so plain http to another machine may be tried.
+    const allowed = allowInsecure || token === null
+    restBase = resolveServerEndpoints(serverUrl, { allowInsecure: allowed }).restBase
   } catch (error) {
-    return { ok: false, message: describeError(error) }
+    const message =
+      error instanceof InsecureServerUrlError
+        ? 'plain http would send the token unencrypted to another machine: use https, or allow an insecure connection'
+        : describeError(error)
+    return { ok: false, message }
   }
   const secrets = token ? [token] : []
   const started = performance.now()
