@@ -3,6 +3,7 @@ import { ApiErrorBodySchema, ExecutionSchema, LogListSchema } from '@shared/prot
 import type { Execution, LogEntry } from '@shared/protocol'
 import { describeError, redact } from '@shared/redact'
 import { RestError } from '@main/core/rest-client'
+import { describeNetworkError } from '@main/core/network-error'
 import { InsecureServerUrlError, resolveServerEndpoints } from '@main/core/server-url'
 import type { ConnectionTest } from '@shared/bridge/contract'
 
@@ -35,7 +36,7 @@ async function request<S extends z.ZodType>(
     })
   } catch (error) {
     throw new RestError(
-      `${method} ${path} failed: ${describeError(error, secrets)}`,
+      `${method} ${path} failed: ${describeNetworkError(error, secrets)}`,
       0,
       'NETWORK_ERROR'
     )
@@ -130,7 +131,7 @@ export async function testConnection(
   } catch (error) {
     return {
       ok: false,
-      message: `could not reach the server: ${describeError(causeOf(error), secrets)}`
+      message: `could not reach the server: ${describeNetworkError(error, secrets)}`
     }
   }
   const latency_ms = Math.round(performance.now() - started)
@@ -148,12 +149,4 @@ export async function testConnection(
     message: `reachable, but it answered HTTP ${response.status}: is this a Nebula server?`,
     latency_ms
   }
-}
-
-/** fetch wraps the useful reason (ECONNREFUSED, ENOTFOUND) in `cause`. */
-function causeOf(error: unknown): unknown {
-  const cause = (error as { cause?: unknown } | null)?.cause
-  if (cause instanceof Error && 'code' in cause)
-    return new Error(String((cause as { code: unknown }).code))
-  return error
 }

@@ -7,7 +7,8 @@ import {
   collectDropped
 } from '@shared/protocol'
 import type { Execution, Workflow } from '@shared/protocol'
-import { describeError, redact } from '@shared/redact'
+import { redact } from '@shared/redact'
+import { describeNetworkError } from './network-error'
 
 /** A failed REST call: HTTP status (0 for network errors) and the server's error code. */
 export class RestError extends Error {
@@ -172,7 +173,7 @@ export class RestClient {
       })
     } catch (error) {
       throw new RestError(
-        `GET ${path} failed: ${describeError(error, secrets)}`,
+        `GET ${path} failed: ${describeNetworkError(error, secrets)}`,
         0,
         'NETWORK_ERROR'
       )

@@ -109,7 +109,7 @@ function ProfileFields({
               value={values.auth_method}
               onChange={(event) => set({ auth_method: event.target.value as 'query' | 'message' })}
             >
-              <option value="query">In the address (?token=, the documented way)</option>
+              <option value="query">In the address (?token=)</option>
               <option value="message">In an authenticate message</option>
             </select>
           )}
