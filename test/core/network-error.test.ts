@@ -1,4 +1,4 @@
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import type { AddressInfo, Socket } from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { describeNetworkError } from '@main/core/network-error'
@@ -42,6 +42,15 @@ describe('describeNetworkError', () => {
     const { port } = silent.address() as AddressInfo
     const error = await fetchFailure(`http://127.0.0.1:${port}/`, 200)
     expect(describeNetworkError(error)).toBe('no answer in time')
+  })
+
+  it('reads a socket error the same way (the code on the error itself)', async () => {
+    const port = await freePort()
+    const error = await new Promise<Error>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.on('error', resolve)
+    })
+    expect(describeNetworkError(error)).toBe('nothing is listening at that address (ECONNREFUSED)')
   })
 
   it('falls back to the message, redacted, when there is no code', () => {

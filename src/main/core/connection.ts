@@ -14,6 +14,7 @@ import { describeError, redact } from '@shared/redact'
 import { ReconnectPlan } from './reconnect-plan'
 import { SocketCloser, silence } from './socket-closer'
 import { resolveServerEndpoints } from './server-url'
+import { describeNetworkError } from './network-error'
 import type { ServerEndpoints } from './server-url'
 
 export interface ConnectionOptions {
@@ -256,7 +257,7 @@ export class NebulaConnection {
     ws.on('pong', () => this.onAlive(attempt))
     ws.on('error', (error) => {
       // 'close' follows; keep the most useful reason for it.
-      attempt.lastError = describeError(error, this.secrets())
+      attempt.lastError = describeNetworkError(error, this.secrets())
     })
     ws.on('close', (code, reason) => {
       const text = reason.toString('utf8')

@@ -1,8 +1,8 @@
 import { describeError } from '@shared/redact'
 
-// fetch() rejects with "fetch failed" and keeps the reason a person can act on (no such host,
-// nothing listening, a certificate refused) in `cause.code`. These are said in words, the code
-// kept for searching.
+// Node's socket errors carry the reason a person can act on (no such host, nothing listening, a
+// certificate refused) in `code`; fetch() rejects with "fetch failed" and keeps that error as its
+// `cause`. These reasons are said in words, the code kept for searching.
 
 const REASONS: Record<string, string> = {
   ENOTFOUND: 'no such host',
@@ -22,12 +22,13 @@ const REASONS: Record<string, string> = {
 
 /** Why a request never got an answer, in words (redacted like `describeError`). */
 export function describeNetworkError(error: unknown, secrets: readonly string[] = []): string {
-  const cause = (error as { cause?: unknown } | null)?.cause
-  const code = (cause as { code?: unknown } | null)?.code
-  if (typeof code === 'string') {
-    const reason = REASONS[code]
-    return reason ? `${reason} (${code})` : describeError(cause, secrets) || code
+  for (const candidate of [error, (error as { cause?: unknown } | null)?.cause]) {
+    const code = (candidate as { code?: unknown } | null)?.code
+    const reason = typeof code === 'string' ? REASONS[code] : undefined
+    if (reason) return `${reason} (${code as string})`
   }
   if ((error as { name?: unknown } | null)?.name === 'TimeoutError') return 'no answer in time'
-  return describeError(error, secrets)
+  const cause = (error as { cause?: unknown } | null)?.cause
+  // "fetch failed" says nothing: the cause, when there is one, says more.
+  return describeError(cause instanceof Error ? cause : error, secrets)
 }
