@@ -32,6 +32,12 @@ export interface FigureModule {
    * the whole command stays within a few minutes.
    */
   background?: boolean
+  /**
+   * Runs last, after the background modules have finished: its figure is an absolute time with
+   * no baseline in the same run, and the background figures' processes run at real-time
+   * priority, so a gateway restart of theirs inside its window would be measured as its own.
+   */
+  alone?: boolean
   run(ctx: BenchContext): Promise<Record<string, number>>
 }
 

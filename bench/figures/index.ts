@@ -9,7 +9,10 @@ import { reconnect } from './reconnect'
 import { rendererLatency } from './renderer-latency'
 import type { FigureModule } from './figure'
 
-/** Every figure module, in the order they run (background ones start first, alongside). */
+/**
+ * Every figure module, in the order they run (background ones start first, alongside; `alone`
+ * ones run last).
+ */
 export const FIGURE_MODULES: FigureModule[] = [
   coreThroughput,
   coreLatency,

@@ -191,6 +191,7 @@ function split(
 
 export const rendererLatency: FigureModule = {
   id: 'renderer-latency',
+  alone: true,
   figures: [
     { name: 'renderer_p99_ms_at_2k', unit: 'ms', target: { op: '<=', value: 50 } },
     { name: 'renderer_long_tasks', unit: 'tasks', target: { op: '==', value: 0 } }
