@@ -7,10 +7,9 @@ import { meets } from './figures/figure'
 import { schedulingReport } from './lib/scheduling'
 import type { BenchContext, FigureModule } from './figures/figure'
 
-// `npm run bench`: runs every figure module (background ones alongside the rest, the dashboard's
-// once they are done), prints one
-// table and writes bench/results/latest.json: a flat object of the figures plus the machine.
-// Exit code 1 when a figure misses its target or a module fails.
+// `npm run bench`: runs every figure module (background ones alongside the rest, `alone` ones
+// once those are done), prints one table and writes bench/results/latest.json: a flat object of
+// the figures plus the machine. Exit code 1 when a figure misses its target or a module fails.
 
 const root = resolve(__dirname, '..', '..')
 const { values } = parseArgs({

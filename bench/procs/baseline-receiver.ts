@@ -5,7 +5,7 @@ import { percentile } from '../lib/stats'
 
 // The physical baseline: a bare `ws` client doing nothing but JSON.parse on each frame of the
 // same stream, over the same loopback socket, in a process of its own. Nothing of the core is
-// loaded here. It counts (throughput) or times (latency, for context) like the core receiver.
+// loaded here (but its decoder, with `--decode`). It counts (throughput) or times (latency, for context) like the core receiver.
 // With `--retain` it also keeps the latest parsed snapshot of each execution, at most 2,000 (the
 // core store's bound) and nothing else: what keeping state costs by itself, for the diagnostic
 // line of the throughput figure. With `--decode` as well, it reads each frame with the core's
