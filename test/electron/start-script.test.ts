@@ -198,7 +198,6 @@ describe('ensureElectron (scripts/electron-binary.js) with a reachable download'
 
   it('installs once with the package installer, then finds the binary without downloading', async (context) => {
     if (process.platform === 'darwin') {
-      // The macOS zip holds an app bundle; the fake one made here is laid out for Linux and Windows.
       return skipWith(context, 'the fake Electron zip is laid out for Linux and Windows, not macOS')
     }
     const at = project()

@@ -151,7 +151,7 @@ describe('Host header (DNS rebinding)', () => {
   const lan = nonLoopbackAddress()
   it('bound to a non-loopback address, also accepts that address and still refuses others', async (context) => {
     if (lan === undefined) return skipWith(context, 'this machine has no non-loopback IPv4 address')
-    const exposed = await another({ host: lan as string })
+    const exposed = await another({ host: lan })
     const call = (host: string) =>
       new Promise<number>((resolve, reject) => {
         const req = request(
@@ -164,12 +164,9 @@ describe('Host header (DNS rebinding)', () => {
         req.on('error', reject)
         req.end()
       })
-    expect(await call(`${lan as string}:${exposed.port}`)).toBe(200)
+    expect(await call(`${lan}:${exposed.port}`)).toBe(200)
     expect(await call(`evil.example:${exposed.port}`)).toBe(421)
   })
-  if (lan === undefined) {
-    console.log('safety.test: skipping the non-loopback Host test: this machine has no LAN address')
-  }
 })
 
 describe('Origin on the WebSocket upgrade (cross-site sockets)', () => {

@@ -51,15 +51,21 @@ export function rowWindowFor(count: number, view: ScrollerView): RowWindow {
       after: 0
     }
   }
-  const top = view.scrollTop - view.offset
-  const first = clamp(Math.floor(top / ROW_PX) - OVERSCAN, 0, count)
-  const end = clamp(Math.ceil((top + view.height) / ROW_PX) + OVERSCAN, first, count)
+  const [shownFirst, shownEnd] = rowsInView(view)
+  const first = clamp(shownFirst - OVERSCAN, 0, count)
+  const end = clamp(shownEnd + OVERSCAN, first, count)
   return {
     windowed: true,
     indexes: Array.from({ length: end - first }, (_, i) => first + i),
     before: first * ROW_PX,
     after: (count - end) * ROW_PX
   }
+}
+
+/** The rows `view` shows, before overscan and bounds: `[first, end)`. */
+function rowsInView(view: ScrollerView): [number, number] {
+  const top = view.scrollTop - view.offset
+  return [Math.floor(top / ROW_PX), Math.ceil((top + view.height) / ROW_PX)]
 }
 
 function clamp(value: number, low: number, high: number): number {
@@ -88,22 +94,23 @@ function useScrollerView(body: RefObject<HTMLElement | null>, active: boolean): 
     const main = element?.closest('main')
     const around = element?.closest('.view')
     if (!active || !element || !main || !around) return
-    const show = (next: ScrollerView): void =>
-      setView((previous) => (sameRows(previous, next) ? previous : next))
+    // A new view that renders the same rows keeps the old one: no render.
+    const show = (change: (previous: ScrollerView) => ScrollerView): void =>
+      setView((previous) => {
+        const next = change(previous)
+        return sameRows(previous, next) ? previous : next
+      })
     const measure = (): void =>
-      show({
+      show(() => ({
         scrollTop: main.scrollTop,
         height: main.clientHeight,
         offset:
           element.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop
-      })
+      }))
     // A scroll moves only the scroll position: the rest stays as last measured.
     const scrolled = (): void => {
       const scrollTop = main.scrollTop
-      setView((previous) => {
-        const next = { ...previous, scrollTop }
-        return sameRows(previous, next) ? previous : next
-      })
+      show((previous) => ({ ...previous, scrollTop }))
     }
     const observer = new ResizeObserver(measure)
     observer.observe(around)
@@ -119,7 +126,7 @@ function useScrollerView(body: RefObject<HTMLElement | null>, active: boolean): 
 
 /** True when `a` and `b` render the same rows of any table (see rowWindowFor). */
 function sameRows(a: ScrollerView, b: ScrollerView): boolean {
-  const first = (v: ScrollerView): number => Math.floor((v.scrollTop - v.offset) / ROW_PX)
-  const end = (v: ScrollerView): number => Math.ceil((v.scrollTop - v.offset + v.height) / ROW_PX)
-  return first(a) === first(b) && end(a) === end(b) && Math.abs(a.offset - b.offset) < 1
+  const [firstA, endA] = rowsInView(a)
+  const [firstB, endB] = rowsInView(b)
+  return firstA === firstB && endA === endB && Math.abs(a.offset - b.offset) < 1
 }
